@@ -1,0 +1,267 @@
+"""The ``kuopio-graph`` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pyoxigraph as ox
+
+from .errors import KuopioGraphError, LoadError, QuerySyntaxError
+from .export import export
+from .formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, find
+from .load import discover, load
+from .settings import Settings
+from .stats import stats
+from .store import GraphStore, QueryResult
+from .validate import shapes_graph, validate
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INVALID = 1
+
+
+def dataset_options(command: F) -> F:
+    """Options every command shares: extra data paths, base IRI, config file, bundled data."""
+    options = [
+        click.option(
+            "--base",
+            help="Base IRI of every minted resource (default: the data's own).",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="TOML settings file.",
+        ),
+        click.option(
+            "--bundled/--no-bundled",
+            default=True,
+            help="Load the bundled data/ (the ontology is always loaded).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_settings(
+    paths: tuple[Path, ...], base: str | None, config: Path | None, bundled: bool
+) -> Settings:
+    """Turn the shared options into settings; flags win over environment and file."""
+    flags: dict[str, Any] = {"base": base, "extra": list(paths) or None}
+    if not bundled:
+        flags["data"] = []
+    return Settings.load(flags, config_file=config)
+
+
+def load_or_exit(settings: Settings) -> GraphStore:
+    """Load the dataset, or print the parser's error with file and line and exit 1."""
+    try:
+        return load(settings)
+    except LoadError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kuopio-graph")
+def main() -> None:
+    """Validate, query, export and summarise the graph of Kuopio's international relationships.
+
+    Every command loads the bundled ontology and data; PATH arguments add your own Turtle or
+    N-Triples files or folders beside them.
+    """
+
+
+@main.command(name="validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@dataset_options
+@click.option(
+    "--shapes",
+    "shape_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Shapes to use instead of the bundled shapes/.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fi"]),
+    default="en",
+    show_default=True,
+    help="Language of the messages.",
+)
+def validate_command(
+    paths: tuple[Path, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    shape_paths: tuple[Path, ...],
+    output: str,
+    lang: str,
+) -> None:
+    """Check syntax and the SHACL shapes; exit 0 if valid, 1 if not."""
+    settings = build_settings(paths, base, config, bundled)
+    if shape_paths:
+        settings = settings.with_values({"shapes": list(shape_paths)})
+    try:
+        store = load(settings)
+    except LoadError as error:
+        if output == "json":
+            click.echo(json.dumps({"conforms": False, "syntax_error": str(error)}, indent=2))
+        else:
+            click.echo(f"Syntax error: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    report = validate(store, shapes_graph(settings.shapes, settings.base), discover(settings))
+    if output == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.to_text(lang))
+    sys.exit(0 if report.conforms else EXIT_INVALID)
+
+
+@main.command(name="query")
+@click.argument("args", nargs=-1, metavar="[QUERY] [PATH]...")
+@dataset_options
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a file ('-' for stdin); every argument is then a PATH.",
+)
+@click.option(
+    "--format",
+    "output",
+    default=None,
+    help="SELECT/ASK: table, csv, tsv, json, xml. CONSTRUCT/DESCRIBE: turtle, nt, jsonld, xml.",
+)
+def query_command(
+    args: tuple[str, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    query_file: Any,
+    output: str | None,
+) -> None:
+    """Run a SPARQL query given as QUERY, with -f, or on standard input.
+
+    The project's prefixes (kuopio:, org:, skos:, dct:, prov:, schema:, foaf:, …) are declared.
+    """
+    if query_file is not None:
+        sparql, path_args = query_file.read(), args
+    elif args and args[0] != "-":
+        sparql, path_args = args[0], args[1:]
+    else:
+        sparql, path_args = sys.stdin.read(), args[1:]
+    settings = build_settings(tuple(Path(p) for p in path_args), base, config, bundled)
+    store = load_or_exit(settings)
+    try:
+        result = store.query(sparql)
+        click.echo(render(result, output), nl=False)
+    except QuerySyntaxError as error:
+        click.echo(f"Query syntax error: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    except KuopioGraphError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def render(result: QueryResult, output: str | None) -> str:
+    """Format a result for the terminal: a table by default, or any serialisation."""
+    if result.kind == "graph":
+        return result.serialize(find(RDF_FORMATS, output or "turtle")).decode()
+    if output in (None, "table"):
+        return table(result)
+    return result.serialize(find(RESULT_FORMATS, output)).decode()
+
+
+def table(result: QueryResult) -> str:
+    """A plain aligned text table of SELECT rows, or the ASK answer."""
+    if isinstance(result.answer, ox.QueryBoolean):
+        return f"{'yes' if bool(result.answer) else 'no'}\n"
+    names = result.variables
+    rows = [[_cell(solution[name]) for name in names] for solution in result.answer]
+    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
+    lines = ["  ".join(name.ljust(w) for name, w in zip(names, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _cell(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value if not term.language else f"{term.value}@{term.language}"
+    return str(term.value) if isinstance(term, ox.NamedNode) else str(term)
+
+
+@main.command(name="export")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@dataset_options
+@click.option(
+    "--format",
+    "output",
+    default="ttl",
+    show_default=True,
+    type=click.Choice([f.name for f in RDF_FORMATS + DATASET_FORMATS]),
+    help="ttl, nt, jsonld, rdfxml (merged graph) or trig, nq (one graph per source).",
+)
+@click.option("--gzip", "compress", is_flag=True, help="Compress with gzip.")
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write here instead of standard output.",
+)
+def export_command(
+    paths: tuple[Path, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    output: str,
+    compress: bool,
+    output_file: Path | None,
+) -> None:
+    """Write the full dataset in one serialisation."""
+    store = load_or_exit(build_settings(paths, base, config, bundled))
+    content = export(store, output, compress)
+    if output_file is not None:
+        output_file.write_bytes(content)
+    else:
+        sys.stdout.buffer.write(content)
+
+
+@main.command(name="stats")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@dataset_options
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def stats_command(
+    paths: tuple[Path, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    output: str,
+) -> None:
+    """Summarise the graph: triples, sources, resources per class, label coverage."""
+    summary = stats(load_or_exit(build_settings(paths, base, config, bundled)))
+    if output == "json":
+        click.echo(json.dumps(summary.__dict__, indent=2))
+    else:
+        click.echo(summary.to_text())

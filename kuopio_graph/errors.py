@@ -1,0 +1,36 @@
+"""Errors the library raises; the command line and the web app map them to exit codes and HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class KuopioGraphError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+@dataclass
+class LoadError(KuopioGraphError):
+    """A source file could not be read or parsed."""
+
+    path: Path
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class QuerySyntaxError(KuopioGraphError):
+    """A SPARQL query did not parse; the message is the parser's."""
+
+
+class UnknownFormat(KuopioGraphError):
+    """A format name or media type that no serialiser handles."""

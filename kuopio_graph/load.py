@@ -1,0 +1,106 @@
+"""Find the source files and load them into a store, each into the named graph of its source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import LoadError
+from .formats import parser_format
+from .namespaces import DEFAULT_BASE
+from .settings import Settings
+from .store import GraphStore
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One RDF file and the named graph it loads into (None: the default graph only)."""
+
+    path: Path
+    graph: str | None
+
+    @property
+    def format(self) -> ox.RdfFormat:
+        """The parser for this file, chosen by its suffix."""
+        fmt = parser_format(self.path.suffix)
+        if fmt is None:
+            raise LoadError(self.path, "not an RDF file: use Turtle (.ttl) or N-Triples (.nt)")
+        return fmt
+
+
+def rdf_files(path: Path) -> list[Path]:
+    """Return ``path`` itself or the RDF files below it, sorted, so loading is repeatable."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and parser_format(p.suffix))
+    if not path.exists():
+        raise LoadError(path, "no such file or folder")
+    if parser_format(path.suffix) is None:
+        raise LoadError(path, "not an RDF file: use Turtle (.ttl) or N-Triples (.nt)")
+    return [path]
+
+
+def discover(settings: Settings) -> list[SourceFile]:
+    """List every file the settings name, with the graph each belongs to.
+
+    A file in ``data/<slug>/`` belongs to the graph of the source document ``id/source/<slug>``;
+    the ontology has a graph of its own; extra files load into the default graph only.
+    """
+    found = [
+        SourceFile(path, f"{settings.base}ontology")
+        for root in settings.ontology
+        for path in rdf_files(root)
+    ]
+    for root in settings.data:
+        for path in rdf_files(root):
+            parts = path.relative_to(root).parts if root.is_dir() else ()
+            graph = f"{settings.base}id/source/{parts[0]}" if len(parts) > 1 else None
+            found.append(SourceFile(path, graph))
+    found += [SourceFile(path, None) for root in settings.extra for path in rdf_files(root)]
+    return found
+
+
+def read_source(path: Path, base: str) -> bytes:
+    """Read a file, rewriting the default base to ``base`` (files are written with the default)."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise LoadError(path, error.strerror or str(error)) from error
+    if base != DEFAULT_BASE:
+        content = content.replace(DEFAULT_BASE.encode(), base.encode())
+    return content
+
+
+def load(settings: Settings, files: Iterable[SourceFile] | None = None) -> GraphStore:
+    """Load the files the settings name (or ``files``) into a new in-memory store."""
+    store = GraphStore(settings.base)
+    for source in discover(settings) if files is None else files:
+        content = read_source(source.path, settings.base)
+        try:
+            store.load(content, source.format, source.graph)
+        except SyntaxError as error:
+            raise LoadError(
+                source.path, _parser_message(error), error.lineno, error.offset
+            ) from None
+    return store
+
+
+def subjects_by_file(files: Iterable[SourceFile], base: str) -> dict[str, list[Path]]:
+    """Map each IRI to the files that describe it, so reports can say where to fix a problem."""
+    where: dict[str, list[Path]] = {}
+    for source in files:
+        content = read_source(source.path, base)
+        for triple in ox.parse(content, source.format):
+            if isinstance(triple.subject, ox.NamedNode):
+                paths = where.setdefault(triple.subject.value, [])
+                if source.path not in paths:
+                    paths.append(source.path)
+    return where
+
+
+def _parser_message(error: SyntaxError) -> str:
+    # Oxigraph says "Parser error at line 4 between columns 16 and 20: <reason>"; keep the reason.
+    message = str(error.msg)
+    return message.split(": ", 1)[1] if message.startswith("Parser error") else message

@@ -1,0 +1,119 @@
+"""The one module that knows the query engine: an Oxigraph store with the whole dataset.
+
+Each source's triples sit in its named graph and, merged, in the default graph, so queries
+see one graph by default and ``GRAPH ?source { … }`` tells which source says what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import pyoxigraph as ox
+
+from .errors import QuerySyntaxError, UnknownFormat
+from .formats import Format
+from .namespaces import prefixes
+
+QueryKind = Literal["select", "ask", "graph"]
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query: solutions, a boolean or triples, with one way to serialise it."""
+
+    kind: QueryKind
+    answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+    prefixes: dict[str, str]
+
+    @property
+    def variables(self) -> list[str]:
+        """The SELECT variables, in order (empty for ASK and graph results)."""
+        if not isinstance(self.answer, ox.QuerySolutions):
+            return []
+        return [variable.value for variable in self.answer.variables]
+
+    def serialize(self, fmt: Format) -> bytes:
+        """Serialise with the engine's own writer; ``fmt`` must suit the kind of result."""
+        if isinstance(self.answer, ox.QueryTriples):
+            if not isinstance(fmt.oxigraph, ox.RdfFormat):
+                raise UnknownFormat(f"{fmt.media_type} cannot hold the triples of a graph result")
+            triples = list(self.answer)
+            return ox.serialize(triples, format=fmt.oxigraph, prefixes=self.prefixes) or b""
+        if not isinstance(fmt.oxigraph, ox.QueryResultsFormat):
+            raise UnknownFormat(f"{fmt.media_type} cannot hold SELECT or ASK results")
+        return self.answer.serialize(format=fmt.oxigraph) or b""
+
+
+class GraphStore:
+    """An in-memory Oxigraph store holding the dataset, with the project's prefixes."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.prefixes = prefixes(base)
+        self._store = ox.Store()
+
+    def load(self, content: bytes, fmt: ox.RdfFormat, graph: str | None) -> None:
+        """Add triples to the default graph and, when ``graph`` is given, to that named graph."""
+        self._store.load(content, format=fmt, to_graph=ox.DefaultGraph())
+        if graph is not None:
+            self._store.load(content, format=fmt, to_graph=ox.NamedNode(graph))
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a SPARQL query; the project's prefixes are predeclared.
+
+        ``bindings`` give variables their values through the engine, never by pasting text.
+        """
+        substitutions: dict[ox.Variable, Term | ox.Triple] = {
+            ox.Variable(name): term for name, term in (bindings or {}).items()
+        }
+        try:
+            answer = self._store.query(sparql, prefixes=self.prefixes, substitutions=substitutions)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from None
+        kind: QueryKind = (
+            "select"
+            if isinstance(answer, ox.QuerySolutions)
+            else "ask"
+            if isinstance(answer, ox.QueryBoolean)
+            else "graph"
+        )
+        return QueryResult(kind, answer, self.prefixes)
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> list[dict[str, Term]]:
+        """Run a SELECT the library itself wrote and return its rows as dicts (small results)."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result.answer, ox.QuerySolutions):
+            raise TypeError("select() runs SELECT queries only")
+        names = result.variables
+        return [
+            {name: row[name] for name in names if row[name] is not None} for row in result.answer
+        ]
+
+    def __len__(self) -> int:
+        """The number of distinct triples in the default graph."""
+        (row,) = self.select("SELECT (COUNT(*) AS ?triples) { ?s ?p ?o }")
+        return int(row["triples"].value)
+
+    def graphs(self) -> list[str]:
+        """The names of the named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, fmt: Format) -> bytes:
+        """Serialise the default graph (triple formats) or the whole dataset (quad formats)."""
+        if not isinstance(fmt.oxigraph, ox.RdfFormat):
+            raise UnknownFormat(f"{fmt.media_type} is not an RDF serialisation")
+        if fmt.oxigraph.supports_datasets:
+            return self._store.dump(format=fmt.oxigraph, prefixes=self.prefixes) or b""
+        return (
+            self._store.dump(
+                format=fmt.oxigraph,
+                from_graph=ox.DefaultGraph(),
+                prefixes=self.prefixes,
+            )
+            or b""
+        )
