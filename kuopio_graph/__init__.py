@@ -24,8 +24,6 @@ from .validate import Problem, ValidationReport, shapes_graph, validate
 __all__ = [
     "DATASET_FORMATS",
     "DEFAULT_BASE",
-    "RDF_FORMATS",
-    "RESULT_FORMATS",
     "Format",
     "GraphStore",
     "KuopioGraphError",
@@ -34,6 +32,8 @@ __all__ = [
     "Problem",
     "QueryResult",
     "QuerySyntaxError",
+    "RDF_FORMATS",
+    "RESULT_FORMATS",
     "Settings",
     "SettingsError",
     "SourceFile",

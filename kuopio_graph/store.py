@@ -72,7 +72,8 @@ class GraphStore:
         try:
             answer = self._store.query(sparql, prefixes=self.prefixes, substitutions=substitutions)
         except SyntaxError as error:
-            raise QuerySyntaxError(str(error)) from None
+            # The parser's message, on one line: it can list character ranges over several.
+            raise QuerySyntaxError(" ".join(str(error).split())) from None
         kind: QueryKind = (
             "select"
             if isinstance(answer, ox.QuerySolutions)
