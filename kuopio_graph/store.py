@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from .errors import QuerySyntaxError, UnknownFormat
 from .formats import Format
 from .namespaces import prefixes
+from .serialize import serialize_triples
 
 QueryKind = Literal["select", "ask", "graph"]
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -36,12 +37,9 @@ class QueryResult:
         return [variable.value for variable in self.answer.variables]
 
     def serialize(self, fmt: Format) -> bytes:
-        """Serialise with the engine's own writer; ``fmt`` must suit the kind of result."""
+        """Serialise the result; ``fmt`` must suit its kind (graph or solutions)."""
         if isinstance(self.answer, ox.QueryTriples):
-            if not isinstance(fmt.oxigraph, ox.RdfFormat):
-                raise UnknownFormat(f"{fmt.media_type} cannot hold the triples of a graph result")
-            triples = list(self.answer)
-            return ox.serialize(triples, format=fmt.oxigraph, prefixes=self.prefixes) or b""
+            return serialize_triples(self.answer, fmt, self.prefixes)
         if not isinstance(fmt.oxigraph, ox.QueryResultsFormat):
             raise UnknownFormat(f"{fmt.media_type} cannot hold SELECT or ASK results")
         return self.answer.serialize(format=fmt.oxigraph) or b""
@@ -106,15 +104,8 @@ class GraphStore:
 
     def dump(self, fmt: Format) -> bytes:
         """Serialise the default graph (triple formats) or the whole dataset (quad formats)."""
-        if not isinstance(fmt.oxigraph, ox.RdfFormat):
-            raise UnknownFormat(f"{fmt.media_type} is not an RDF serialisation")
-        if fmt.oxigraph.supports_datasets:
+        if isinstance(fmt.oxigraph, ox.RdfFormat) and fmt.oxigraph.supports_datasets:
             return self._store.dump(format=fmt.oxigraph, prefixes=self.prefixes) or b""
-        return (
-            self._store.dump(
-                format=fmt.oxigraph,
-                from_graph=ox.DefaultGraph(),
-                prefixes=self.prefixes,
-            )
-            or b""
-        )
+        default_graph = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in default_graph)
+        return serialize_triples(triples, fmt, self.prefixes)
