@@ -112,7 +112,9 @@ def validate(
 
 
 def _problems(results: Graph) -> Iterable[Problem]:
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: those of sh:node and sh:or nest below them as sh:detail.
+    report = results.value(predicate=RDF.type, object=SH.ValidationReport, any=False)
+    for result in results.objects(report, SH.result):
         messages: dict[str, str] = {}
         for message in results.objects(result, SH.resultMessage):
             language = (
