@@ -15,6 +15,7 @@ from .errors import KuopioGraphError, LoadError, QuerySyntaxError
 from .export import export
 from .formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, find
 from .load import discover, load
+from .namespaces import compact
 from .settings import Settings
 from .stats import stats
 from .store import GraphStore, QueryResult
@@ -189,7 +190,9 @@ def table(result: QueryResult) -> str:
     if isinstance(result.answer, ox.QueryBoolean):
         return f"{'yes' if bool(result.answer) else 'no'}\n"
     names = result.variables
-    rows = [[_cell(solution[name]) for name in names] for solution in result.answer]
+    rows = [
+        [_cell(solution[name], result.prefixes) for name in names] for solution in result.answer
+    ]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
     lines = ["  ".join(name.ljust(w) for name, w in zip(names, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
@@ -198,12 +201,12 @@ def table(result: QueryResult) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _cell(term: Any) -> str:
+def _cell(term: Any, prefixes: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.Literal):
         return term.value if not term.language else f"{term.value}@{term.language}"
-    return str(term.value) if isinstance(term, ox.NamedNode) else str(term)
+    return compact(term.value, prefixes) if isinstance(term, ox.NamedNode) else str(term)
 
 
 @main.command(name="export")
@@ -260,8 +263,9 @@ def stats_command(
     output: str,
 ) -> None:
     """Summarise the graph: triples, sources, resources per class, label coverage."""
-    summary = stats(load_or_exit(build_settings(paths, base, config, bundled)))
+    store = load_or_exit(build_settings(paths, base, config, bundled))
+    summary = stats(store)
     if output == "json":
         click.echo(json.dumps(summary.__dict__, indent=2))
     else:
-        click.echo(summary.to_text())
+        click.echo(summary.to_text(store.prefixes))

@@ -23,3 +23,16 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "sh": "http://www.w3.org/ns/shacl#",
     }
+
+
+def compact(iri: str, table: dict[str, str]) -> str:
+    """Write ``iri`` as ``prefix:rest`` with the longest matching namespace, or leave it whole.
+
+    >>> compact("http://www.w3.org/ns/org#member", prefixes())
+    'org:member'
+    """
+    matches = [(name, ns) for name, ns in table.items() if iri.startswith(ns)]
+    if not matches:
+        return iri
+    name, namespace = max(matches, key=lambda match: len(match[1]))
+    return f"{name}:{iri[len(namespace) :]}"

@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .load import read_source
+from .namespaces import DEFAULT_BASE
+
 HEADER_LINE = re.compile(
     r"#\s*(?P<key>title|description)(?:@(?P<lang>[a-z]{2}))?\s*:\s*(?P<text>.*)"
 )
@@ -38,9 +41,9 @@ class NamedQuery:
         return self.descriptions.get(language) or self.descriptions.get("en", "")
 
 
-def parse_named_query(path: Path) -> NamedQuery:
-    """Read one ``.rq`` file and its header."""
-    text = path.read_text(encoding="utf-8")
+def parse_named_query(path: Path, base: str = DEFAULT_BASE) -> NamedQuery:
+    """Read one ``.rq`` file and its header; IRIs under the default base move to ``base``."""
+    text = read_source(path, base).decode("utf-8")
     titles: dict[str, str] = {}
     descriptions: dict[str, str] = {}
     for line in text.splitlines():
@@ -53,7 +56,9 @@ def parse_named_query(path: Path) -> NamedQuery:
     return NamedQuery(path.stem, text, titles, descriptions)
 
 
-def named_queries(folders: Iterable[Path]) -> dict[str, NamedQuery]:
+def named_queries(folders: Iterable[Path], base: str = DEFAULT_BASE) -> dict[str, NamedQuery]:
     """Every named query in ``folders``, by name, sorted by name."""
-    found = [parse_named_query(p) for folder in folders for p in sorted(folder.glob("*.rq"))]
+    found = [
+        parse_named_query(path, base) for folder in folders for path in sorted(folder.glob("*.rq"))
+    ]
     return {query.name: query for query in sorted(found, key=lambda q: q.name)}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .namespaces import compact
 from .store import GraphStore
 
 CLASS_COUNTS = """
@@ -52,16 +53,16 @@ class Stats:
     resources: int
     labelled: dict[str, int]
 
-    def to_text(self) -> str:
-        """A plain-text summary for the terminal."""
+    def to_text(self, table: dict[str, str]) -> str:
+        """A plain-text summary for the terminal, IRIs shortened with the prefixes in ``table``."""
         lines = [
             f"{self.triples} triples in the default graph",
             "",
             "Named graphs (one per source):",
         ]
-        lines += [f"  {count:7d}  {graph}" for graph, count in self.graphs.items()]
+        lines += [f"  {count:7d}  {compact(g, table)}" for g, count in self.graphs.items()]
         lines += ["", "Resources per class:"]
-        lines += [f"  {count:7d}  {cls}" for cls, count in self.classes.items()]
+        lines += [f"  {count:7d}  {compact(c, table)}" for c, count in self.classes.items()]
         lines += [
             "",
             f"Label coverage of the {self.resources} resources under the base:",
