@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 
 import kuopio_graph
-from kuopio_graph import formats
+from kuopio_graph import formats, namespaces
 
 
 def test_exported_names_are_sorted_and_exist() -> None:
@@ -16,4 +16,5 @@ def test_exported_names_are_sorted_and_exist() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    assert doctest.testmod(formats).failed == 0
+    for module in (formats, namespaces):
+        assert doctest.testmod(module).failed == 0
