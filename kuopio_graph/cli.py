@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import pyoxigraph as ox
+
+from webapp import create_app
+from webapp.server import serve
 
 from .errors import KuopioGraphError, LoadError, QuerySyntaxError
 from .export import export
@@ -269,3 +273,61 @@ def stats_command(
         click.echo(json.dumps(summary.__dict__, indent=2))
     else:
         click.echo(summary.to_text(store.prefixes))
+
+
+@main.command(name="serve")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@dataset_options
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8080).")
+@click.option("--workers", type=int, help="Web server worker processes (default 2).")
+@click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default 10).")
+@click.option("--max-results", type=int, help="Most rows or triples in an answer (default 10000).")
+@click.option(
+    "--validate/--no-validate",
+    "check",
+    default=None,
+    help="Refuse to start on data that fails the shapes (default: on for the bundled data).",
+)
+def serve_command(
+    paths: tuple[Path, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    query_timeout: float | None,
+    max_results: int | None,
+    check: bool | None,
+) -> None:
+    """Serve the SPARQL endpoint and the linked-data pages under gunicorn."""
+    settings = build_settings(paths, base, config, bundled).with_values(
+        {
+            key: value
+            for key, value in {
+                "host": host,
+                "port": port,
+                "workers": workers,
+                "query_timeout": query_timeout,
+                "max_results": max_results,
+            }.items()
+            if value is not None
+        }
+    )
+    started = time.perf_counter()
+    store = load_or_exit(settings)
+    files = discover(settings)
+    if check if check is not None else bundled:
+        report = validate(store, shapes_graph(settings.shapes, settings.base), files)
+        if not report.conforms:
+            click.echo(report.to_text(), err=True)
+            raise click.ClickException("the data does not conform to the shapes; not serving it")
+    app = create_app(settings, store=store)
+    click.echo(
+        f"kuopio-graph: serving {len(store)} triples from {len(files)} files"
+        f" (loaded in {time.perf_counter() - started:.1f} s)"
+        f" at http://{settings.host}:{settings.port}/ with base IRI {settings.base}",
+        err=True,
+    )
+    serve(app, settings)

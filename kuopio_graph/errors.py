@@ -34,3 +34,7 @@ class QuerySyntaxError(KuopioGraphError):
 
 class UnknownFormat(KuopioGraphError):
     """A format name or media type that no serialiser handles."""
+
+
+class InvalidIRI(KuopioGraphError):
+    """A string given as an IRI is not one."""

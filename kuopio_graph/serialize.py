@@ -27,3 +27,9 @@ def _compact_json_ld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> 
     graph = Graph().parse(data=ntriples, format="nt")
     document = graph.serialize(format="json-ld", context=prefixes, auto_compact=True)
     return json.dumps(json.loads(document), ensure_ascii=False, indent=2).encode()
+
+
+def serialize_graph(graph: Graph, fmt: Format, prefixes: dict[str, str]) -> bytes:
+    """Write an rdflib graph through the same writers as :func:`serialize_triples`."""
+    ntriples = graph.serialize(format="nt", encoding="utf-8")
+    return serialize_triples(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt, prefixes)

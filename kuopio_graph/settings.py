@@ -26,33 +26,39 @@ def _paths(*names: str) -> tuple[Path, ...]:
     return tuple(PROJECT_ROOT / name for name in names)
 
 
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that configures loading, validating and serving the graph."""
 
-    base: str = field(default=DEFAULT_BASE, metadata={"help": "Base IRI of every minted resource."})
-    ontology: tuple[Path, ...] = field(
-        default=_paths("ontology"), metadata={"help": "Ontology files or folders."}
+    base: str = _setting(DEFAULT_BASE, "Base IRI of every minted resource.")
+    ontology: tuple[Path, ...] = _setting(_paths("ontology"), "Ontology files or folders.")
+    data: tuple[Path, ...] = _setting(
+        _paths("data"), "Data folders; each subfolder is one source's named graph."
     )
-    data: tuple[Path, ...] = field(
-        default=_paths("data"),
-        metadata={"help": "Data folders; each subfolder is one source's named graph."},
+    shapes: tuple[Path, ...] = _setting(_paths("shapes"), "SHACL shapes files or folders.")
+    queries: tuple[Path, ...] = _setting(
+        _paths("queries"), "Folders of named example queries (.rq)."
     )
-    shapes: tuple[Path, ...] = field(
-        default=_paths("shapes"), metadata={"help": "SHACL shapes files or folders."}
+    extra: tuple[Path, ...] = _setting(
+        (), "Further RDF files or folders, loaded into the default graph."
     )
-    queries: tuple[Path, ...] = field(
-        default=_paths("queries"),
-        metadata={"help": "Folders of named example queries (.rq)."},
-    )
-    extra: tuple[Path, ...] = field(
-        default=(),
-        metadata={"help": "Further RDF files or folders, loaded into the default graph."},
-    )
+    host: str = _setting("127.0.0.1", "Address the service listens on.")
+    port: int = _setting(8080, "Port the service listens on.")
+    workers: int = _setting(2, "Web server worker processes.")
+    query_workers: int = _setting(2, "Query processes per web server worker.")
+    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
+    max_results: int = _setting(10000, "Most rows (or triples) a SPARQL answer holds.")
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")) or not self.base.endswith("/"):
             raise SettingsError(f"base must be an http(s) IRI ending in '/', not {self.base!r}")
+        for name in ("port", "workers", "query_workers", "query_timeout", "max_results"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive, not {getattr(self, name)!r}")
 
     @classmethod
     def load(
@@ -70,20 +76,26 @@ class Settings:
         for item in fields(cls):
             raw = environ.get(ENV_PREFIX + item.name.upper())
             if raw:
-                values[item.name] = raw.split(os.pathsep) if item.name != "base" else raw
+                values[item.name] = raw.split(os.pathsep) if _is_paths(item.name) else raw
         values.update({key: value for key, value in (flags or {}).items() if value is not None})
         return cls().with_values(values)
 
     def with_values(self, values: Mapping[str, Any]) -> Settings:
-        """Return a copy with ``values`` applied, converting path lists to tuples of paths."""
-        known = {item.name for item in fields(self)}
-        unknown = set(values) - known
+        """Return a copy with ``values`` applied, each converted to its setting's type."""
+        types = {item.name: type(getattr(self, item.name)) for item in fields(self)}
+        unknown = set(values) - set(types)
         if unknown:
             raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        converted: dict[str, Any] = {
-            key: value if key == "base" else tuple(Path(p) for p in _as_list(value))
-            for key, value in values.items()
-        }
+        converted: dict[str, Any] = {}
+        for key, value in values.items():
+            try:
+                converted[key] = (
+                    tuple(Path(p) for p in _as_list(value)) if _is_paths(key) else types[key](value)
+                )
+            except (TypeError, ValueError):
+                raise SettingsError(
+                    f"{key} must be a {types[key].__name__}, not {value!r}"
+                ) from None
         return replace(self, **converted)
 
 
@@ -94,6 +106,10 @@ class SettingsError(KuopioGraphError):
 def setting_help() -> dict[str, str]:
     """Return each setting's name and help text, for documentation and ``--help``."""
     return {item.name: item.metadata["help"] for item in fields(Settings)}
+
+
+def _is_paths(name: str) -> bool:
+    return name in {"ontology", "data", "shapes", "queries", "extra"}
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -112,6 +128,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: {error}") from error
     # Relative paths in the file are relative to the file, not to the working directory.
     return {
-        key: value if key == "base" else [str(path.parent / item) for item in _as_list(value)]
+        key: [str(path.parent / item) for item in _as_list(value)] if _is_paths(key) else value
         for key, value in table.items()
     }

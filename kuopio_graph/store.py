@@ -6,13 +6,13 @@ see one graph by default and ``GRAPH ?source { … }`` tells which source says w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 import pyoxigraph as ox
 
-from .errors import QuerySyntaxError, UnknownFormat
+from .errors import InvalidIRI, QuerySyntaxError, UnknownFormat
 from .formats import Format
 from .namespaces import prefixes
 from .serialize import serialize_triples
@@ -54,21 +54,41 @@ class GraphStore:
         self._store = ox.Store()
 
     def load(self, content: bytes, fmt: ox.RdfFormat, graph: str | None) -> None:
-        """Add triples to the default graph and, when ``graph`` is given, to that named graph."""
-        self._store.load(content, format=fmt, to_graph=ox.DefaultGraph())
-        if graph is not None:
-            self._store.load(content, format=fmt, to_graph=ox.NamedNode(graph))
+        """Add triples to the default graph and, when ``graph`` is given, to that named graph.
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        Both copies share their blank nodes, so ``GRAPH ?source`` finds every statement.
+        """
+        if graph is None:
+            self._store.load(content, format=fmt, to_graph=ox.DefaultGraph())
+            return
+        quads = list(ox.parse(content, format=fmt))
+        for target in (ox.DefaultGraph(), ox.NamedNode(graph)):
+            self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
         """Run a SPARQL query; the project's prefixes are predeclared.
 
         ``bindings`` give variables their values through the engine, never by pasting text.
+        ``default_graphs`` and ``named_graphs`` set the dataset, as the SPARQL protocol's
+        ``default-graph-uri`` and ``named-graph-uri`` do.
         """
         substitutions: dict[ox.Variable, Term | ox.Triple] = {
             ox.Variable(name): term for name, term in (bindings or {}).items()
         }
         try:
-            answer = self._store.query(sparql, prefixes=self.prefixes, substitutions=substitutions)
+            answer = self._store.query(
+                sparql,
+                prefixes=self.prefixes,
+                substitutions=substitutions,
+                default_graph=None if default_graphs is None else list(_iris(default_graphs)),
+                named_graphs=None if named_graphs is None else list(_iris(named_graphs)),
+            )
         except SyntaxError as error:
             # The parser's message, on one line: it can list character ranges over several.
             raise QuerySyntaxError(" ".join(str(error).split())) from None
@@ -98,6 +118,12 @@ class GraphStore:
         (row,) = self.select("SELECT (COUNT(*) AS ?triples) { ?s ?p ?o }")
         return int(row["triples"].value)
 
+    def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
+        """The triples of a named graph, or of the default graph."""
+        name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        for quad in self._store.quads_for_pattern(None, None, None, name):
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+
     def graphs(self) -> list[str]:
         """The names of the named graphs, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -106,6 +132,12 @@ class GraphStore:
         """Serialise the default graph (triple formats) or the whole dataset (quad formats)."""
         if isinstance(fmt.oxigraph, ox.RdfFormat) and fmt.oxigraph.supports_datasets:
             return self._store.dump(format=fmt.oxigraph, prefixes=self.prefixes) or b""
-        default_graph = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in default_graph)
-        return serialize_triples(triples, fmt, self.prefixes)
+        return serialize_triples(self.triples(), fmt, self.prefixes)
+
+
+def _iris(names: Sequence[str]) -> Iterator[ox.NamedNode]:
+    for name in names:
+        try:
+            yield ox.NamedNode(name)
+        except ValueError as error:
+            raise InvalidIRI(f"not a valid IRI: {name!r} ({error})") from None

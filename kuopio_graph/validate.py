@@ -69,6 +69,28 @@ class ValidationReport:
         )
         return "\n".join(lines)
 
+    def to_graph(self) -> Graph:
+        """The report as a SHACL validation report graph."""
+        graph = Graph()
+        graph.bind("sh", SH)
+        report = BNode("report")
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms)))
+        for problem in self.problems:
+            result = BNode()
+            graph.add((report, SH.result, result))
+            graph.add((result, RDF.type, SH.ValidationResult))
+            graph.add((result, SH.focusNode, _node(problem.focus)))
+            graph.add((result, SH.sourceShape, URIRef(problem.shape)))
+            graph.add((result, SH.resultSeverity, SH[problem.severity]))
+            if problem.path:
+                graph.add((result, SH.resultPath, URIRef(problem.path)))
+            if problem.value:
+                graph.add((result, SH.value, Literal(problem.value)))
+            for language, message in problem.messages.items():
+                graph.add((result, SH.resultMessage, Literal(message, lang=language)))
+        return graph
+
     def to_json(self) -> dict[str, Any]:
         """The report as a JSON-ready dict, for tools."""
         return {
@@ -135,6 +157,10 @@ def _text(node: Node | None) -> str:
     if isinstance(node, BNode):
         return f"_:{node}"
     return str(node) if node is not None else ""
+
+
+def _node(text: str) -> URIRef | BNode:
+    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
 
 
 def _optional_text(node: Node | None) -> str | None:

@@ -1,0 +1,65 @@
+"""The web service: a SPARQL 1.1 endpoint and content-negotiated pages for every resource.
+
+Build it with :func:`create_app`; ``kuopio-graph serve`` runs it under gunicorn.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+from flask_cors import CORS
+
+from kuopio_graph import GraphStore, Settings, discover, load
+
+from . import dataset, errors, pages, sparql
+from .publication import EXTENSION_KEY, Publication, get_publication
+from .templating import template_helpers
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: GraphStore | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> Flask:
+    """Build the app over ``store``, or over the dataset ``settings`` name.
+
+    ``config`` is applied to Flask's own configuration last (``{"TESTING": True}`` in tests).
+    """
+    settings = settings or Settings.load()
+    app = Flask(__name__)
+    # Never turn "//host" into a redirect to another site.
+    app.url_map.merge_slashes = False
+    app.config.from_mapping(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.config.from_mapping(config or {})
+    files = discover(settings)
+    app.extensions[EXTENSION_KEY] = Publication.build(
+        settings, store if store is not None else load(settings), files
+    )
+    CORS(
+        app,
+        origins="*",
+        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        expose_headers=["Link", "ETag", sparql.TRUNCATED_HEADER],
+    )
+    for blueprint in (pages.blueprint, sparql.blueprint, dataset.blueprint):
+        app.register_blueprint(blueprint)
+    app.context_processor(template_helpers)
+    app.after_request(add_caching_headers)
+    errors.register(app)
+    return app
+
+
+def add_caching_headers(response: Response) -> Response:
+    """ETag from the data's version and the representation; Last-Modified; 304 when unchanged."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    publication = get_publication()
+    variant = f"{response.content_type}|{response.headers.get('Content-Language', '')}"
+    response.set_etag(f"{publication.version}-{zlib.crc32(variant.encode()):08x}")
+    response.last_modified = publication.modified
+    response.make_conditional(request)
+    return response

@@ -1,0 +1,258 @@
+"""Describe one resource: its RDF description, and a view of it for people.
+
+Every query here is static text; the resource enters only as a binding through the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .store import GraphStore, Term
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DESCRIPTION_PROPERTIES = (
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    "http://www.w3.org/2004/02/skos/core#definition",
+    "http://purl.org/dc/terms/description",
+)
+LABEL_PROPERTIES = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+)
+
+DESCRIPTION = """
+CONSTRUCT {
+  ?entity ?property ?value .
+  ?value ?label_property ?label .
+  ?value ?inner_property ?inner_value .
+}
+WHERE {
+  { ?entity ?property ?value }
+  UNION
+  {
+    ?entity ?property ?value .
+    FILTER(isIRI(?value))
+    VALUES ?label_property { rdfs:label skos:prefLabel }
+    ?value ?label_property ?label .
+  }
+  UNION
+  {
+    ?entity ?property ?value .
+    FILTER(isBlank(?value))
+    ?value ?inner_property ?inner_value .
+  }
+}
+"""
+"""Every triple about the resource, the labels of what it links to, its blank nodes' triples."""
+
+STATEMENTS = """
+SELECT ?entity ?property ?value ?source
+WHERE {
+  ?entity ?property ?value .
+  OPTIONAL { GRAPH ?source { ?entity ?property ?value } }
+}
+ORDER BY ?property ?value ?source
+"""
+"""The resource's statements, each with the sources (named graphs) that state it."""
+
+BLANK_NODE_STATEMENTS = """
+SELECT ?entity ?node ?property ?value
+WHERE {
+  ?entity ?link ?node .
+  FILTER(isBlank(?node))
+  ?node ?property ?value .
+}
+"""
+
+BACKLINKS = """
+SELECT ?entity ?subject ?property
+WHERE { ?subject ?property ?entity . FILTER(isIRI(?subject)) }
+ORDER BY ?property ?subject
+LIMIT 1000
+"""
+"""What links here (the first thousand links)."""
+
+LABELS = """
+SELECT ?entity ?resource ?label
+WHERE {
+  {
+    { BIND(?entity AS ?resource) }
+    UNION { ?entity ?link ?resource }
+    UNION { ?resource ?link ?entity }
+    UNION { ?entity ?resource ?any }
+    UNION { ?other ?resource ?entity }
+    UNION { ?entity rdf:type ?class . ?class ?resource ?any }
+  }
+  FILTER(isIRI(?resource))
+  ?resource rdfs:label|skos:prefLabel ?label .
+}
+"""
+"""The labels of the resource and of every resource and property next to it."""
+
+PASSAGES = """
+SELECT ?entity ?passage ?text ?document ?position
+WHERE {
+  ?entity prov:wasDerivedFrom ?passage .
+  ?passage prov:value ?text ; dct:isPartOf ?document .
+  OPTIONAL { ?passage schema:position ?position }
+}
+ORDER BY ?document ?position
+"""
+"""The passages of the source the resource was drawn from, quoted."""
+
+SOURCES = """
+SELECT ?entity ?document ?url
+WHERE {
+  ?entity dct:source ?document .
+  OPTIONAL { ?document schema:url ?url }
+}
+ORDER BY ?document
+"""
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a property: an IRI with its labels, a blank node, or a literal."""
+
+    term: Term
+    sources: tuple[str, ...] = ()
+    inner: tuple[tuple[str, Value], ...] = ()
+    """A blank node's own properties and values."""
+
+    @property
+    def is_iri(self) -> bool:
+        """Whether the value is an IRI (and so can be linked to)."""
+        return isinstance(self.term, ox.NamedNode)
+
+    @property
+    def text(self) -> str:
+        """The IRI, the literal's lexical form, or the blank node's label."""
+        return self.term.value
+
+    @property
+    def language(self) -> str | None:
+        """The literal's language tag, if it has one."""
+        return self.term.language if isinstance(self.term, ox.Literal) else None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A quoted passage of a source document."""
+
+    iri: str
+    text: str
+    document: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document and the address of the page."""
+
+    iri: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """Everything a page about one resource shows."""
+
+    iri: str
+    labels: dict[str, dict[str, str]]
+    """Labels by IRI and language, for the resource and everything around it."""
+    statements: list[tuple[str, list[Value]]]
+    backlinks: list[tuple[str, str]]
+    passages: list[Passage]
+    sources: list[Source]
+
+    @property
+    def types(self) -> list[str]:
+        """The resource's classes."""
+        return [v.text for p, values in self.statements if p == RDF_TYPE for v in values]
+
+    def label(self, iri: str, language: str) -> str | None:
+        """The label of ``iri`` in ``language``, else in English or Finnish, else None."""
+        labels = self.labels.get(iri, {})
+        return labels.get(language) or labels.get("en") or labels.get("fi")
+
+    def descriptions(self, language: str) -> list[str]:
+        """The resource's comments and definitions in ``language``."""
+        return [
+            value.text
+            for prop, values in self.statements
+            if prop in DESCRIPTION_PROPERTIES
+            for value in values
+            if value.language == language
+        ]
+
+
+def describe(store: GraphStore, iri: str) -> list[ox.Triple]:
+    """The RDF description of ``iri``; empty if the store says nothing about it."""
+    result = store.query(DESCRIPTION, {"entity": ox.NamedNode(iri)})
+    if not isinstance(result.answer, ox.QueryTriples):
+        raise TypeError("the description query is a CONSTRUCT")
+    return list(result.answer)
+
+
+def is_described(store: GraphStore, iri: str) -> bool:
+    """Whether the store has any triple with ``iri`` as subject."""
+    rows = store.select(
+        "SELECT ?entity WHERE { ?entity ?p ?o } LIMIT 1", {"entity": ox.NamedNode(iri)}
+    )
+    return bool(rows)
+
+
+def entity_view(store: GraphStore, iri: str) -> EntityView:
+    """Gather what a page about ``iri`` shows: statements with sources, labels, backlinks."""
+    entity = {"entity": ox.NamedNode(iri)}
+    labels: dict[str, dict[str, str]] = {}
+    for row in store.select(LABELS, entity):
+        label = row["label"]
+        if isinstance(label, ox.Literal):
+            labels.setdefault(row["resource"].value, {}).setdefault(
+                label.language or "", label.value
+            )
+    inner: dict[str, list[tuple[str, Value]]] = {}
+    for row in store.select(BLANK_NODE_STATEMENTS, entity):
+        inner.setdefault(row["node"].value, []).append((row["property"].value, Value(row["value"])))
+    return EntityView(
+        iri=iri,
+        labels=labels,
+        statements=_statements(store.select(STATEMENTS, entity), inner),
+        backlinks=[
+            (row["subject"].value, row["property"].value) for row in store.select(BACKLINKS, entity)
+        ],
+        passages=[
+            Passage(row["passage"].value, row["text"].value, row["document"].value)
+            for row in store.select(PASSAGES, entity)
+        ],
+        sources=[
+            Source(row["document"].value, row["url"].value if "url" in row else None)
+            for row in store.select(SOURCES, entity)
+        ],
+    )
+
+
+def _statements(
+    rows: Iterable[dict[str, Term]], inner: dict[str, list[tuple[str, Value]]]
+) -> list[tuple[str, list[Value]]]:
+    """Group rows by property, and each value's sources together, keeping the engine's order."""
+    grouped: dict[str, dict[Term, list[str]]] = {}
+    for row in rows:
+        sources = grouped.setdefault(row["property"].value, {}).setdefault(row["value"], [])
+        if "source" in row:
+            sources.append(row["source"].value)
+    return [
+        (
+            prop,
+            [
+                Value(term, sources=tuple(sources), inner=tuple(inner.get(term.value, ())))
+                if isinstance(term, ox.BlankNode)
+                else Value(term, sources=tuple(sources))
+                for term, sources in values.items()
+            ],
+        )
+        for prop, values in grouped.items()
+    ]

@@ -1,0 +1,208 @@
+"""Run user queries under a time limit and a result cap, in processes that can be stopped.
+
+A query runs inside Oxigraph's compiled code, where no Python thread can interrupt it. So user
+queries run in a small pool of worker processes forked from the process that holds the store
+(the store's memory is shared copy-on-write). A worker that passes the deadline is killed and
+replaced by a fresh fork, and the client gets :class:`QueryTimeout`; a worker that dies
+(out of memory, or a crash inside the engine) is replaced too, and the client gets
+:class:`QueryFailed`. The other workers, and the clients they serve, are not affected.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import KuopioGraphError
+from .formats import RDF_FORMATS, RESULT_FORMATS, find
+from .serialize import serialize_triples
+from .store import GraphStore, QueryKind
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query with its dataset and the media types the client accepts for each kind."""
+
+    query: str
+    solutions_type: str | None
+    """Media type for SELECT and ASK answers; None if the client accepts none."""
+    graph_type: str | None
+    """Media type for CONSTRUCT and DESCRIBE answers; None if the client accepts none."""
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """A serialised answer; ``truncated`` says the result cap cut it."""
+
+    kind: QueryKind
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+class NotAcceptable(KuopioGraphError):
+    """The client accepts no serialisation of this kind of result."""
+
+    def __init__(self, kind: QueryKind) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class QueryTimeout(KuopioGraphError):
+    """The query ran past its time limit and was stopped."""
+
+
+class QueryFailed(KuopioGraphError):
+    """The process running the query died (out of memory, or a crash in the engine)."""
+
+
+def answer(store: GraphStore, job: QueryJob, max_results: int) -> QueryAnswer:
+    """Run ``job`` in this process and serialise at most ``max_results`` rows or triples."""
+    result = store.query(
+        job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+    )
+    wanted = job.graph_type if result.kind == "graph" else job.solutions_type
+    if wanted is None:
+        raise NotAcceptable(result.kind)
+    if isinstance(result.answer, ox.QueryBoolean):
+        fmt = find(RESULT_FORMATS, wanted)
+        return QueryAnswer(result.kind, fmt.media_type, result.serialize(fmt))
+    if isinstance(result.answer, ox.QueryTriples):
+        fmt = find(RDF_FORMATS, wanted)
+        lines, truncated = _first_lines(
+            result.answer.serialize, ox.RdfFormat.N_TRIPLES, max_results
+        )
+        triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
+        body = serialize_triples(triples, fmt, store.prefixes)
+        return QueryAnswer(result.kind, fmt.media_type, body, truncated)
+    # SELECT: TSV writes one line per solution (plus a header), so the first lines are the
+    # first solutions; parsing them back gives solutions Oxigraph can write in any format.
+    fmt = find(RESULT_FORMATS, wanted)
+    lines, truncated = _first_lines(
+        result.answer.serialize, ox.QueryResultsFormat.TSV, max_results + 1
+    )
+    solutions = ox.parse_query_results(lines, format=ox.QueryResultsFormat.TSV)
+    if not isinstance(solutions, ox.QuerySolutions) or not isinstance(
+        fmt.oxigraph, ox.QueryResultsFormat
+    ):
+        raise TypeError("TSV holds SELECT solutions, written in a results format")
+    return QueryAnswer(
+        result.kind, fmt.media_type, solutions.serialize(format=fmt.oxigraph) or b"", truncated
+    )
+
+
+class _LineLimit:
+    """A write-only buffer that stops the writer once it holds more than ``limit`` lines."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.buffer = bytearray()
+        self.lines = 0
+
+    def write(self, chunk: bytes) -> int:
+        self.buffer += chunk
+        self.lines += bytes(chunk).count(b"\n")
+        if self.lines > self.limit:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush; the buffer is in memory."""
+
+
+class _Full(Exception):
+    """Raised inside a serialiser to stop it at the line limit."""
+
+
+def _first_lines(write: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes, bool]:
+    sink = _LineLimit(limit)
+    try:
+        write(sink, format=fmt)
+    except _Full:
+        kept = bytes(sink.buffer).split(b"\n", limit)[:limit]
+        return b"\n".join(kept) + b"\n", True
+    return bytes(sink.buffer), False
+
+
+class QueryPool:
+    """Worker processes, forked from this one, that run :func:`answer` under a deadline."""
+
+    def __init__(self, store: GraphStore, size: int, timeout: float, max_results: int) -> None:
+        self._store = store
+        self._timeout = timeout
+        self._max_results = max_results
+        self._context = multiprocessing.get_context("fork")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Run ``job`` in a free worker; raise :class:`QueryTimeout` past the deadline."""
+        try:
+            worker = self._idle.get(timeout=self._timeout)
+        except queue.Empty:
+            raise QueryTimeout("every query worker stayed busy for the whole time limit") from None
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(self._timeout):
+                worker.stop()
+                worker = self._spawn()
+                raise QueryTimeout(f"the query ran longer than {self._timeout:g} seconds")
+            outcome = worker.connection.recv()
+        except (EOFError, OSError):
+            worker.stop()
+            worker = self._spawn()
+            raise QueryFailed("the query stopped its worker process") from None
+        finally:
+            self._idle.put(worker)
+        if isinstance(outcome, Exception):
+            raise outcome
+        assert isinstance(outcome, QueryAnswer)  # noqa: S101 - the worker sends nothing else
+        return outcome
+
+    def close(self) -> None:
+        """Stop every idle worker."""
+        while not self._idle.empty():
+            self._idle.get_nowait().stop()
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(child, self._store, self._max_results), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _serve(connection: Connection, store: GraphStore, max_results: int) -> None:
+    """The worker's loop: answer each job, or send back the library error it raised."""
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            os._exit(0)
+        try:
+            connection.send(answer(store, job, max_results))
+        except KuopioGraphError as error:
+            connection.send(error)

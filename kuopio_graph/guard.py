@@ -1,0 +1,90 @@
+"""Refuse, before evaluation, any query that could make the engine reach outside the store.
+
+Oxigraph evaluates ``SERVICE`` by making HTTP requests and has no switch to stop it, so a
+query naming ``SERVICE`` is refused here; so is ``FROM`` / ``FROM NAMED`` naming a graph that
+is not in the store. A cheap scan passes the many queries that contain neither word; only the
+rest are parsed, with rdflib's SPARQL parser, to tell a real clause from a word in a string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from .errors import KuopioGraphError, QuerySyntaxError
+
+MAY_REACH_OUT = re.compile(r"\b(?:service|from)\b", re.IGNORECASE)
+
+
+class QueryRefused(KuopioGraphError):
+    """A query the endpoint will not run; the message says why."""
+
+
+def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -> None:
+    """Raise :class:`QueryRefused` if ``query`` uses SERVICE or FROM outside ``graphs``."""
+    if not MAY_REACH_OUT.search(query):
+        return
+    clauses = _clauses(query)
+    if clauses.service:
+        raise QueryRefused(
+            "SERVICE is not allowed: this endpoint answers from its own data and never"
+            " fetches from the network."
+        )
+    declared = {**prefixes, **dict(clauses.prefixes)}
+    for term in clauses.dataset:
+        iri = term if isinstance(term, str) else declared.get(term[0], "\0") + term[1]
+        if iri not in graphs:
+            raise QueryRefused(
+                f"FROM <{iri}> names no graph in this dataset; this endpoint never fetches"
+                " graphs from elsewhere. GET /.well-known/void lists the graphs it has."
+            )
+
+
+@dataclass(frozen=True)
+class _Clauses:
+    """What a parsed query says that matters here: SERVICE, FROM terms, declared prefixes."""
+
+    service: bool
+    dataset: tuple[str | tuple[str, str], ...]
+    prefixes: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=1024)
+def _clauses(query: str) -> _Clauses:
+    try:
+        parsed = parseQuery(query)
+    except ParseBaseException as error:
+        raise QuerySyntaxError(str(error)) from None
+    service = False
+    dataset: list[str | tuple[str, str]] = []
+    declared: list[tuple[str, str]] = []
+    for node in _walk(parsed):
+        if node.name == "ServiceGraphPattern":
+            service = True
+        elif node.name == "PrefixDecl":
+            declared.append((str(node["prefix"] or ""), str(node["iri"])))
+        elif node.name == "DatasetClause":
+            term = node.get("default", node.get("named"))
+            if isinstance(term, CompValue):  # a prefixed name; its local part may hold escapes
+                local = re.sub(r"\\(.)", r"\1", str(term.get("localname") or ""))
+                dataset.append((str(term.get("prefix") or ""), local))
+            else:
+                dataset.append(str(term))
+    return _Clauses(service, tuple(dataset), tuple(declared))
+
+
+def _walk(node: Any) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple) or hasattr(node, "as_list"):
+        for value in node:
+            yield from _walk(value)

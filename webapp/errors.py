@@ -1,0 +1,49 @@
+"""Every error as the client can read it: a page for browsers, plain text for everyone else."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .i18n import choose_language
+from .negotiation import HTML, prefers_html
+
+
+def register(app: Flask) -> None:
+    """Map every HTTP error, and any uncaught bug, to a response without internals."""
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+
+
+def http_error(error: HTTPException) -> Response:
+    """The error's status and message; HTML when the client prefers it, else text/plain."""
+    status = error.code or 500
+    description = error.description or error.name
+    if prefers_html(["text/plain"]):
+        body = render_template(
+            "error.html",
+            lang=choose_language(),
+            code=status,
+            name=error.name,
+            description=description,
+        )
+        response = Response(body, status=status, content_type=f"{HTML}; charset=utf-8")
+    else:
+        response = Response(
+            f"{description}\n", status=status, content_type="text/plain; charset=utf-8"
+        )
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    response.vary.add("Accept")
+    return response
+
+
+def unexpected_error(error: Exception) -> Response:
+    """A bug: logged with its traceback, answered as a plain 500 with no details."""
+    if isinstance(error, HTTPException):
+        return http_error(error)
+    current_app.logger.error(
+        "unhandled error on %s %s", request.method, request.path, exc_info=error
+    )
+    return http_error(InternalServerError())

@@ -1,0 +1,102 @@
+"""The interface's own words in Finnish and English, and the choice of language."""
+
+from __future__ import annotations
+
+from flask import request
+
+LANGUAGES = ("fi", "en")
+DEFAULT_LANGUAGE = "fi"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "site_title": {
+        "fi": "Kuopion kansainväliset suhteet",
+        "en": "Kuopio's international relationships",
+    },
+    "tagline": {
+        "fi": "Avoin tietoverkko Kuopion kaupungin kansainvälisistä verkostoista, kumppanuuksista "
+        "ja edustuksesta. Jokainen tieto on peräisin kaupungin omalta sivulta tai tarkistetusta "
+        "julkisesta lähteestä, ja lähde näkyy tiedon vieressä.",
+        "en": "Linked open data on the City of Kuopio's international networks, partnerships "
+        "and representation. Every fact comes from the city's own page or a verified public "
+        "source, and the source is shown beside it.",
+    },
+    "home": {"fi": "Etusivu", "en": "Home"},
+    "the_city": {"fi": "Kaupunki", "en": "The city"},
+    "networks": {"fi": "Kansainväliset verkostot", "en": "International networks"},
+    "partnerships": {
+        "fi": "Ystävyyskaupungit ja kumppanuudet",
+        "en": "Twin towns and partnerships",
+    },
+    "actor_kinds": {"fi": "Toimijatyypit", "en": "Kinds of actors"},
+    "query": {"fi": "SPARQL-kyselyt", "en": "SPARQL queries"},
+    "query_intro": {
+        "fi": "Kirjoita SPARQL 1.1 -kysely tai valitse esimerkki. Projektin etuliitteet "
+        "(kuopio:, org:, skos:, dct:, prov:, schema:, foaf: …) on valmiiksi määritelty.",
+        "en": "Write a SPARQL 1.1 query or pick an example. The project's prefixes (kuopio:, "
+        "org:, skos:, dct:, prov:, schema:, foaf: …) are declared for you.",
+    },
+    "examples": {"fi": "Esimerkkikyselyt", "en": "Example queries"},
+    "run": {"fi": "Suorita", "en": "Run"},
+    "result_format": {"fi": "Tulosmuoto", "en": "Result format"},
+    "results": {"fi": "Tulokset", "en": "Results"},
+    "rows": {"fi": "riviä", "en": "rows"},
+    "truncated": {
+        "fi": "Tulos katkaistiin enimmäismäärään",
+        "en": "The answer was cut at the maximum of",
+    },
+    "dataset": {"fi": "Tietoaineiston kuvaus (VoID)", "en": "Dataset description (VoID)"},
+    "ontology": {"fi": "Ontologia", "en": "Ontology"},
+    "shapes": {"fi": "SHACL-muodot", "en": "SHACL shapes"},
+    "validation": {"fi": "Validointiraportti", "en": "Validation report"},
+    "dumps": {"fi": "Koko aineisto ladattavana", "en": "Download the whole dataset"},
+    "type": {"fi": "Tyyppi", "en": "Type"},
+    "properties": {"fi": "Tiedot", "en": "Statements"},
+    "property": {"fi": "Ominaisuus", "en": "Property"},
+    "value": {"fi": "Arvo", "en": "Value"},
+    "source": {"fi": "Lähde", "en": "Source"},
+    "sources": {"fi": "Lähteet", "en": "Sources"},
+    "links_here": {"fi": "Mihin tämä liittyy (viittaukset tähän)", "en": "What links here"},
+    "provenance": {"fi": "Alkuperä", "en": "Provenance"},
+    "quoted_passages": {
+        "fi": "Lähdetekstin kohdat, joista tieto on poimittu",
+        "en": "The passages of the source text this was drawn from (in Finnish)",
+    },
+    "other_forms": {"fi": "Muut muodot", "en": "Other formats"},
+    "as_sparql": {"fi": "Tämä sivu SPARQL-kyselynä", "en": "This page as SPARQL"},
+    "language": {"fi": "Kieli", "en": "Language"},
+    "not_found": {"fi": "Sivua ei löydy", "en": "Not found"},
+    "not_found_text": {
+        "fi": "Tällä osoitteella ei ole kuvattua resurssia.",
+        "en": "Nothing is described at this address.",
+    },
+    "error": {"fi": "Virhe", "en": "Error"},
+    "conforms": {
+        "fi": "Tarjottava aineisto on kaikkien SHACL-muotojen mukainen.",
+        "en": "The data being served conforms to every SHACL shape.",
+    },
+    "problems": {"fi": "Ongelmat", "en": "Problems"},
+    "classes": {"fi": "Luokat", "en": "Classes"},
+    "object_properties": {"fi": "Ominaisuudet", "en": "Properties"},
+    "all_resources": {"fi": "Kaikki resurssit", "en": "All resources"},
+    "external": {"fi": "ulkoinen linkki", "en": "external link"},
+    "more": {"fi": "Lisää", "en": "More"},
+}
+
+
+def choose_language() -> str:
+    """``?lang=`` if given, else the best of ``Accept-Language``, else Finnish."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def explicit_language() -> str | None:
+    """The language chosen with ``?lang=``, which links carry on to the next page."""
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else None
+
+
+def text(key: str, language: str) -> str:
+    """The interface text ``key`` in ``language``."""
+    return TEXTS[key][language]

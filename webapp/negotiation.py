@@ -1,0 +1,89 @@
+"""Content negotiation, in one place: which representation a request gets.
+
+An explicit ``?format=`` (a short name or a media type) wins; otherwise the ``Accept`` header
+decides, q-values honoured, through werkzeug. The first offer is the default: it wins ties and
+``*/*``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import request
+from werkzeug.exceptions import NotAcceptable
+
+from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, Format
+
+HTML = "text/html"
+JSON = "application/json"
+
+RDF_OFFERS = tuple(fmt.media_type for fmt in RDF_FORMATS)
+RESULT_OFFERS = tuple(fmt.media_type for fmt in RESULT_FORMATS)
+SUFFIXES = {fmt.suffix: fmt.media_type for fmt in RDF_FORMATS}
+"""URL suffixes of the RDF forms of a resource (``/id/network/iclei.ttl``)."""
+
+# Plain JSON means JSON-LD for RDF and SPARQL JSON for results; text/plain means N-Triples.
+ALIASES = {
+    "rdf": {JSON: "application/ld+json", "text/plain": "application/n-triples"},
+    "results": {JSON: "application/sparql-results+json"},
+}
+
+
+def negotiate(offers: Sequence[str], table: Sequence[Format] = (), kind: str = "rdf") -> str:
+    """Pick one of ``offers`` (media types) for this request, or raise 406 Not Acceptable.
+
+    ``table`` lists the formats whose short names ``?format=`` may use.
+    """
+    explicit = request.args.get("format")
+    if explicit:
+        chosen = _by_name(explicit, offers, table)
+        if chosen is None:
+            raise NotAcceptable(
+                f"format={explicit!r} is not offered here; offered: {', '.join(offers)}"
+            )
+        return chosen
+    if not request.accept_mimetypes:  # no Accept header: anything will do, so the default
+        return offers[0]
+    aliases = {alias: target for alias, target in ALIASES[kind].items() if target in offers}
+    best = request.accept_mimetypes.best_match([*offers, *aliases])
+    if best is None:
+        raise NotAcceptable(f"none of the offered types is acceptable: {', '.join(offers)}")
+    return aliases.get(best, best)
+
+
+def accepts(media_type: str) -> bool:
+    """Whether the request's ``Accept`` header admits ``media_type`` at all."""
+    return request.accept_mimetypes[media_type] > 0
+
+
+def prefers_html(others: Sequence[str]) -> bool:
+    """Whether the client prefers HTML to every one of ``others`` (browsers do)."""
+    return request.accept_mimetypes.best_match([HTML, *others]) == HTML and accepts(HTML)
+
+
+def _by_name(name: str, offers: Sequence[str], table: Sequence[Format]) -> str | None:
+    key = name.lower()
+    if key in offers:
+        return key
+    if key == "html" and HTML in offers:
+        return HTML
+    for fmt in table:
+        if key in fmt.names and fmt.media_type in offers:
+            return fmt.media_type
+    return None
+
+
+def alternate_links(path: str, offers: Sequence[str]) -> str:
+    """A ``Link`` header value naming the other representations of ``path``."""
+    return ", ".join(
+        f"<{path}{'?format=' + _short(media_type) if media_type != HTML else ''}>; "
+        f'rel="alternate"; type="{media_type}"'
+        for media_type in offers
+    )
+
+
+def _short(media_type: str) -> str:
+    for fmt in (*RDF_FORMATS, *RESULT_FORMATS):
+        if fmt.media_type == media_type:
+            return fmt.name
+    return media_type

@@ -1,0 +1,149 @@
+"""Pages for people and RDF for machines: the home page and every resource under the base."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, redirect, render_template
+from werkzeug.wrappers import Response as BaseResponse
+
+from kuopio_graph.describe import STATEMENTS, describe, entity_view, is_described
+from kuopio_graph.formats import RDF_FORMATS, find
+from kuopio_graph.serialize import serialize_triples
+
+from .i18n import choose_language
+from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, negotiate
+from .publication import get_publication
+
+blueprint = Blueprint("pages", __name__)
+
+HOME_LISTS = {
+    "networks": "SELECT ?item WHERE { ?item a/rdfs:subClassOf* kuopio:InternationalNetwork }",
+    "partnerships": "SELECT ?item WHERE { ?item a/rdfs:subClassOf* kuopio:Partnership }",
+    "actor_kinds": "SELECT ?item WHERE { ?item a kuopio:ActorKind }",
+}
+"""What the home page lists, each by its label."""
+
+CITY = "id/organisation/city-of-kuopio"
+
+LIST_LABELS = """
+SELECT ?language ?item ?label WHERE {
+  ?item rdfs:label|skos:prefLabel ?label .
+  FILTER(LANG(?label) = ?language)
+}
+"""
+
+
+@blueprint.route("/")
+def home() -> str:
+    """What this is, and ways into the graph."""
+    publication = get_publication()
+    store = publication.store
+    language = choose_language()
+    labels = {
+        row["item"].value: row["label"].value
+        for row in store.select(LIST_LABELS, {"language": ox.Literal(language)})
+    }
+    lists = {
+        key: sorted(
+            (
+                (labels.get(row["item"].value, row["item"].value), row["item"].value)
+                for row in store.select(query)
+            ),
+            key=lambda pair: pair[0].casefold(),
+        )
+        for key, query in HOME_LISTS.items()
+    }
+    return render_template(
+        "pages/home.html",
+        lang=language,
+        lists=lists,
+        city=publication.settings.base + CITY,
+        city_label=labels.get(publication.settings.base + CITY, "Kuopio"),
+        triples=len(store),
+        examples=list(publication.queries.values())[:6],
+    )
+
+
+@blueprint.route("/id/<path:rest>")
+def identified(rest: str) -> Response:
+    """A resource minted under ``{base}id/``."""
+    return resource(f"id/{rest}")
+
+
+@blueprint.route("/ontology/<path:rest>")
+def ontology_term(rest: str) -> Response:
+    """A class or property of the ontology."""
+    return resource(f"ontology/{rest}")
+
+
+@blueprint.route("/shapes/<name>")
+def shape(name: str) -> BaseResponse:
+    """A shape's IRI leads to its entry in the shapes documentation."""
+    if not name.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    return redirect(f"/shapes#{name}", code=303)
+
+
+def resource(path: str) -> Response:
+    """The resource at ``{base}{path}``: HTML or RDF, by suffix, ``?format=`` or ``Accept``."""
+    publication = get_publication()
+    store = publication.store
+    stem, dot, suffix = path.rpartition(".")
+    forced = SUFFIXES.get(suffix) if dot and "/" not in suffix else None
+    if forced:
+        path = stem
+    iri = publication.settings.base + path
+    try:
+        known = is_described(store, iri)
+    except ValueError:
+        known = False
+    media_type = forced or negotiate([HTML, *RDF_OFFERS], RDF_FORMATS)
+    if not known:
+        return not_found(media_type)
+    if media_type == HTML:
+        body = page(iri, path)
+    else:
+        fmt = find(RDF_FORMATS, media_type)
+        body = serialize_triples(describe(store, iri), fmt, store.prefixes).decode("utf-8")
+    response = Response(body, content_type=f"{media_type}; charset=utf-8")
+    local = f"/{path}"
+    response.headers["Link"] = alternate_links(local, [HTML, *RDF_OFFERS])
+    if not forced:
+        response.vary.add("Accept")
+        if media_type != HTML:
+            suffix_of = {v: k for k, v in SUFFIXES.items()}
+            response.headers["Content-Location"] = f"{local}.{suffix_of[media_type]}"
+    if media_type == HTML:
+        response.vary.add("Accept-Language")
+        response.headers["Content-Language"] = choose_language()
+    return response
+
+
+def page(iri: str, path: str) -> str:
+    """The HTML page of a described resource."""
+    publication = get_publication()
+    language = choose_language()
+    view = entity_view(publication.store, iri)
+    as_sparql = STATEMENTS.replace(
+        "WHERE {", f"WHERE {{\n  VALUES ?entity {{ {ox.NamedNode(iri)} }}", 1
+    ).strip()
+    return render_template(
+        "pages/entity.html",
+        lang=language,
+        view=view,
+        path=f"/{path}",
+        alternates=[(fmt, f"/{path}.{fmt.suffix}") for fmt in RDF_FORMATS],
+        sparql_link="/sparql?" + urlencode({"query": as_sparql}),
+    )
+
+
+def not_found(media_type: str) -> Response:
+    """404 in the negotiated form: a page for people, an empty document for RDF clients."""
+    if media_type == HTML:
+        body = render_template("pages/not_found.html", lang=choose_language())
+        return Response(body, status=404, content_type="text/html; charset=utf-8")
+    store = get_publication().store
+    empty = serialize_triples([], find(RDF_FORMATS, media_type), store.prefixes)
+    return Response(empty, status=404, content_type=f"{media_type}; charset=utf-8")

@@ -1,0 +1,162 @@
+"""The published dataset as the web app holds it: the store and what is derived from it once."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import current_app
+from rdflib import Graph
+
+from kuopio_graph import (
+    DATASET_FORMATS,
+    RDF_FORMATS,
+    GraphStore,
+    NamedQuery,
+    Settings,
+    SourceFile,
+    ValidationReport,
+    named_queries,
+    shapes_graph,
+    validate,
+)
+from kuopio_graph.description import Distribution
+from kuopio_graph.executor import QueryPool
+from kuopio_graph.formats import Format, find
+from kuopio_graph.load import read_source
+
+DISPLAY_LABELS = Path(__file__).with_name("labels.ttl")
+EXTENSION_KEY = "kuopio_graph"
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One full dump of the dataset, as served at ``/dumps/<name>``."""
+
+    name: str
+    fmt: Format
+    compressed: bool
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 checksum of the bytes served."""
+        return hashlib.sha256(self.content).hexdigest()
+
+
+DUMPS = {
+    "kuopio.ttl": ("ttl", False),
+    "kuopio.nt.gz": ("nt", True),
+    "kuopio.jsonld": ("jsonld", False),
+    "kuopio.trig": ("trig", False),
+}
+"""The dumps, by file name: format and whether it is gzipped."""
+
+
+@dataclass
+class Publication:
+    """The store, its version and what the app derives from it, built once per process."""
+
+    settings: Settings
+    store: GraphStore
+    files: list[SourceFile]
+    version: str
+    modified: datetime
+    queries: dict[str, NamedQuery]
+    display_labels: dict[str, dict[str, str]]
+    _dumps: dict[str, Dump] = field(default_factory=dict)
+    _report: ValidationReport | None = None
+    _pool: QueryPool | None = None
+    _pool_owner: int = 0
+
+    @classmethod
+    def build(cls, settings: Settings, store: GraphStore, files: list[SourceFile]) -> Publication:
+        """Derive the version, date, named queries and display labels for ``store``."""
+        digest = hashlib.sha256(settings.base.encode())
+        for source in files:
+            digest.update(str(source.graph).encode())
+            digest.update(read_source(source.path, settings.base))
+        newest = max((source.path.stat().st_mtime for source in files), default=0.0)
+        return cls(
+            settings=settings,
+            store=store,
+            files=files,
+            version=digest.hexdigest()[:32],
+            modified=datetime.fromtimestamp(int(newest), UTC),
+            queries=named_queries(settings.queries, settings.base),
+            display_labels=_display_labels(),
+        )
+
+    def dump(self, name: str) -> Dump:
+        """The dump called ``name`` (a key of :data:`DUMPS`), built on first use."""
+        if name not in self._dumps:
+            format_name, compressed = DUMPS[name]
+            fmt = find(RDF_FORMATS + DATASET_FORMATS, format_name)
+            content = self.store.dump(fmt)
+            self._dumps[name] = Dump(
+                name, fmt, compressed, gzip.compress(content, mtime=0) if compressed else content
+            )
+        return self._dumps[name]
+
+    def distributions(self) -> list[Distribution]:
+        """Every dump as a DCAT distribution with its size and checksum."""
+        return [
+            Distribution(
+                url=f"{self.settings.base}dumps/{name}",
+                media_type=dump.fmt.media_type,
+                byte_size=len(dump.content),
+                sha256=dump.sha256,
+                compression="application/gzip" if dump.compressed else None,
+            )
+            for name in DUMPS
+            for dump in [self.dump(name)]
+        ]
+
+    def report(self) -> ValidationReport:
+        """The SHACL validation report of the data being served, computed on first use."""
+        if self._report is None:
+            shapes = shapes_graph(self.settings.shapes, self.settings.base)
+            self._report = validate(self.store, shapes, self.files)
+        return self._report
+
+    def shapes(self) -> Graph:
+        """The SHACL shapes, parsed."""
+        return shapes_graph(self.settings.shapes, self.settings.base)
+
+    def pool(self) -> QueryPool:
+        """This process's pool of query workers, started on first use.
+
+        A web server forks its workers after the app is built; each starts its own pool,
+        forked in turn from a process that holds the store.
+        """
+        if self._pool is None or self._pool_owner != os.getpid():
+            self._pool = QueryPool(
+                self.store,
+                size=self.settings.query_workers,
+                timeout=self.settings.query_timeout,
+                max_results=self.settings.max_results,
+            )
+            self._pool_owner = os.getpid()
+        return self._pool
+
+
+def get_publication() -> Publication:
+    """The publication of the current app."""
+    publication = current_app.extensions[EXTENSION_KEY]
+    if not isinstance(publication, Publication):
+        raise TypeError("the app holds no publication")
+    return publication
+
+
+def _display_labels() -> dict[str, dict[str, str]]:
+    """Labels of the W3C terms the data uses, for pages (they are not part of the dataset)."""
+    labels: dict[str, dict[str, str]] = {}
+    for quad in ox.parse(path=str(DISPLAY_LABELS), format=ox.RdfFormat.TURTLE):
+        if isinstance(quad.object, ox.Literal) and quad.object.language:
+            labels.setdefault(quad.subject.value, {})[quad.object.language] = quad.object.value
+    return labels

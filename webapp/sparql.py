@@ -1,0 +1,213 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: queries only, under limits, never outward."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.parser import parseUpdate
+from werkzeug.exceptions import BadRequest, NotAcceptable, ServiceUnavailable, UnsupportedMediaType
+
+from kuopio_graph.description import service_description
+from kuopio_graph.errors import InvalidIRI, QuerySyntaxError
+from kuopio_graph.executor import NotAcceptable as NoFormatForResult
+from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
+from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
+from kuopio_graph.guard import QueryRefused, check_query
+from kuopio_graph.serialize import serialize_graph
+
+from .i18n import choose_language
+from .negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, negotiate, prefers_html
+from .publication import get_publication
+
+blueprint = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+TRUNCATED_HEADER = "Result-Truncated"
+"""Set, with the cap as its value, when the answer was cut at the result cap."""
+
+
+class UpdateRefused(BadRequest):
+    """SPARQL Update sent to the query endpoint."""
+
+    description = "SPARQL Update is not accepted: this endpoint is read-only."
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
+def endpoint() -> Response:
+    """Answer a query (GET, POST form, POST direct), or describe the service."""
+    query = read_query()
+    if query is None:
+        return describe_service()
+    graphs = dataset_parameters()
+    publication = get_publication()
+    try:
+        check_query(query, set(publication.store.graphs()), publication.store.prefixes)
+    except QuerySyntaxError as error:
+        raise _syntax_error(query, str(error)) from None
+    except QueryRefused as error:
+        raise BadRequest(str(error)) from None
+    if request.method == "GET" and prefers_html([*RESULT_OFFERS, *RDF_OFFERS]):
+        return query_page(query)
+    answer = run(
+        query, graphs, _acceptable(RESULT_OFFERS, "results"), _acceptable(RDF_OFFERS, "rdf")
+    )
+    response = Response(answer.body, content_type=_with_charset(answer.media_type))
+    response.vary.add("Accept")
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = str(publication.settings.max_results)
+    return response
+
+
+def read_query() -> str | None:
+    """The query of this request, read as the protocol says, or None if it has none."""
+    if request.method == "GET":
+        if "update" in request.args:
+            raise UpdateRefused()
+        return _single(request.args.getlist("query"))
+    content_type = request.mimetype
+    if content_type == FORM:
+        if "update" in request.form:
+            raise UpdateRefused()
+        query = _single(request.form.getlist("query") + request.args.getlist("query"))
+    elif content_type == DIRECT:
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"a direct POST must be UTF-8, not {charset}")
+        if "query" in request.args:
+            raise BadRequest("give the query once: in the body or in the URL, not both")
+        try:
+            query = request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("the query is not valid UTF-8") from None
+    elif content_type == UPDATE:
+        raise UpdateRefused()
+    else:
+        raise UnsupportedMediaType(
+            f"POST a query as {FORM} or {DIRECT}, not {content_type or 'no media type'}"
+        )
+    if query is None or not query.strip():
+        raise BadRequest("no query: send one as the 'query' parameter or the request body")
+    return query
+
+
+def dataset_parameters() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """``default-graph-uri`` and ``named-graph-uri``, from the URL or a form body."""
+    source = request.form if request.mimetype == FORM else request.args
+    default = request.args.getlist("default-graph-uri") + (
+        source.getlist("default-graph-uri") if source is not request.args else []
+    )
+    named = request.args.getlist("named-graph-uri") + (
+        source.getlist("named-graph-uri") if source is not request.args else []
+    )
+    return (tuple(default) or None, tuple(named) or None)
+
+
+def run(
+    query: str,
+    graphs: tuple[tuple[str, ...] | None, tuple[str, ...] | None],
+    solutions_type: str | None,
+    graph_type: str | None,
+) -> QueryAnswer:
+    """Run the query in the query pool and map its failures to HTTP errors."""
+    job = QueryJob(query, solutions_type, graph_type, *graphs)
+    try:
+        return get_publication().pool().run(job)
+    except QuerySyntaxError as error:
+        raise _syntax_error(query, str(error)) from None
+    except InvalidIRI as error:
+        raise BadRequest(str(error)) from None
+    except NoFormatForResult as error:
+        offers = RESULT_OFFERS if error.kind != "graph" else RDF_OFFERS
+        raise NotAcceptable(f"a {error.kind} result can be had as {', '.join(offers)}") from None
+    except QueryTimeout as error:
+        raise _unavailable(f"{error}. Narrow the query, or add LIMIT.") from None
+    except QueryFailed as error:
+        raise _unavailable(
+            f"{error}. The query may need more memory than a query may use."
+        ) from None
+
+
+def describe_service() -> Response:
+    """The HTML query page for browsers; a SPARQL Service Description for RDF clients."""
+    media_type = negotiate([HTML, *RDF_OFFERS], RDF_FORMATS)
+    if media_type == HTML:
+        return query_page(None)
+    publication = get_publication()
+    store = publication.store
+    body = serialize_graph(
+        service_description(store), find(RDF_FORMATS, media_type), store.prefixes
+    )
+    response = Response(body, content_type=_with_charset(media_type))
+    response.vary.add("Accept")
+    return response
+
+
+def query_page(query: str | None) -> Response:
+    """The query form, with the examples and, for a query, its results as a table."""
+    publication = get_publication()
+    language = choose_language()
+    table: dict[str, Any] | None = None
+    graph_text: str | None = None
+    truncated = False
+    if query is not None:
+        answer = run(query, dataset_parameters(), RESULT_FORMATS[0].media_type, "text/turtle")
+        truncated = answer.truncated
+        if answer.kind == "graph":
+            graph_text = answer.body.decode("utf-8")
+        else:
+            table = json.loads(answer.body)
+    html = render_template(
+        "sparql/query.html",
+        lang=language,
+        query=query or "",
+        table=table,
+        graph_text=graph_text,
+        truncated=truncated,
+        max_results=publication.settings.max_results,
+        examples=publication.queries.values(),
+        result_formats=RESULT_FORMATS,
+        rdf_formats=RDF_FORMATS,
+    )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _single(values: list[str]) -> str | None:
+    if len(values) > 1:
+        raise BadRequest("give exactly one query; this request has several 'query' parameters")
+    return values[0] if values else None
+
+
+def _acceptable(offers: tuple[str, ...], kind: str) -> str | None:
+    table = RESULT_FORMATS if kind == "results" else RDF_FORMATS
+    try:
+        return negotiate(offers, table, kind)
+    except NotAcceptable:
+        return None
+
+
+def _syntax_error(query: str, message: str) -> BadRequest:
+    """A 400 with the parser's message, or the refusal if the text is an update."""
+    try:
+        parseUpdate(query)
+    except ParseBaseException:
+        return BadRequest(f"SPARQL syntax error: {message}")
+    return UpdateRefused()
+
+
+def _unavailable(message: str) -> ServiceUnavailable:
+    error = ServiceUnavailable(message)
+    error.retry_after = 5
+    return error
+
+
+def _with_charset(media_type: str) -> str:
+    needs_charset = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    return f"{media_type}; charset=utf-8" if needs_charset else media_type

@@ -1,0 +1,58 @@
+"""What every template can use: the interface texts, links that keep the language, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
+
+from kuopio_graph.namespaces import compact
+
+from .i18n import LANGUAGES, choose_language, explicit_language, text
+from .publication import get_publication
+
+
+def template_helpers() -> dict[str, Any]:
+    """The helpers, bound to the current request's language."""
+    publication = get_publication()
+    base = publication.settings.base
+    language = choose_language()
+    explicit = explicit_language()
+
+    def href(iri: str) -> str:
+        """A local path for IRIs under the base (keeping ``?lang=``); other IRIs as they are."""
+        if not iri.startswith(base):
+            return iri
+        path = "/" + iri[len(base) :]
+        return f"{path}?lang={explicit}" if explicit else path
+
+    def local(path: str) -> str:
+        """A site path, keeping ``?lang=`` when the reader chose a language."""
+        return f"{path}?lang={explicit}" if explicit else path
+
+    def switch_language(target: str) -> str:
+        """This page in another language."""
+        arguments = {**request.args.to_dict(), "lang": target}
+        return f"{request.path}?{urlencode(arguments)}"
+
+    def term_label(iri: str, labels: dict[str, dict[str, str]] | None = None) -> str:
+        """The best label of ``iri`` in the page's language, or its short form."""
+        for table in (labels or {}, publication.display_labels):
+            names = table.get(iri)
+            if names:
+                return names.get(language) or names.get("en") or next(iter(names.values()))
+        return compact(iri, publication.store.prefixes)
+
+    helpers: dict[str, Callable[..., str] | str | tuple[str, ...]] = {
+        "t": lambda key: text(key, language),
+        "href": href,
+        "local": local,
+        "switch_language": switch_language,
+        "term_label": term_label,
+        "is_local": lambda iri: iri.startswith(base),
+        "lang": language,
+        "languages": LANGUAGES,
+    }
+    return helpers
