@@ -12,8 +12,7 @@ $(BIN)/kuopio-graph: pyproject.toml
 	touch $@
 
 run: $(BIN)/kuopio-graph
-	$(BIN)/kuopio-graph validate
-	$(BIN)/kuopio-graph stats
+	$(BIN)/kuopio-graph serve
 
 lint: $(BIN)/kuopio-graph
 	$(BIN)/ruff check .

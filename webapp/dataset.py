@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - builds XML, never parses it
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
@@ -17,7 +17,7 @@ from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_graph, serialize_triples
 
 from .i18n import choose_language
-from .negotiation import HTML, RDF_OFFERS, negotiate
+from .negotiation import HTML, RDF_OFFERS, alternate_links, negotiate
 from .publication import DUMPS, get_publication
 
 blueprint = Blueprint("dataset", __name__)
@@ -200,8 +200,10 @@ def _shape_entries(graph: Graph) -> list[ShapeEntry]:
 
 
 def _response(body: str | bytes, media_type: str, vary: bool = True) -> Response:
+    """A response; a negotiated one (``vary``) names its other forms in a ``Link`` header."""
     charset = "; charset=utf-8" if media_type != "application/gzip" else ""
     response = Response(body, content_type=f"{media_type}{charset}")
     if vary:
         response.vary.add("Accept")
+        response.headers["Link"] = alternate_links(request.path, [HTML, *RDF_OFFERS])
     return response

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
-from kuopio_graph.describe import STATEMENTS, describe, entity_view, is_described
+from kuopio_graph.describe import STATEMENTS, Value, describe, entity_view, is_described
 from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_triples
 
@@ -26,6 +26,28 @@ HOME_LISTS = {
 """What the home page lists, each by its label."""
 
 CITY = "id/organisation/city-of-kuopio"
+FEATURED = (
+    "networks-and-contacts",
+    "service-areas-international-duties",
+    "eu-office-functions",
+    "twin-towns",
+    "strategy-internationality",
+    "sources-of-a-resource",
+)
+"""The example queries the home page offers first."""
+
+FIRST = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    "http://www.w3.org/2004/02/skos/core#definition",
+    "http://purl.org/dc/terms/description",
+    "http://www.w3.org/2004/02/skos/core#note",
+)
+LAST = ("http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerivedFrom")
+"""Statements shown first (names and descriptions) and last (provenance) on a page."""
 
 LIST_LABELS = """
 SELECT ?language ?item ?label WHERE {
@@ -62,7 +84,7 @@ def home() -> str:
         city=publication.settings.base + CITY,
         city_label=labels.get(publication.settings.base + CITY, "Kuopio"),
         triples=len(store),
-        examples=list(publication.queries.values())[:6],
+        examples=[publication.queries[name] for name in FEATURED if name in publication.queries],
     )
 
 
@@ -133,10 +155,31 @@ def page(iri: str, path: str) -> str:
         "pages/entity.html",
         lang=language,
         view=view,
+        statements=arrange(view.statements, language),
+        provenance_properties=LAST,
         path=f"/{path}",
         alternates=[(fmt, f"/{path}.{fmt.suffix}") for fmt in RDF_FORMATS],
         sparql_link="/sparql?" + urlencode({"query": as_sparql}),
     )
+
+
+def arrange(
+    statements: list[tuple[str, list[Value]]], language: str
+) -> list[tuple[str, list[Value]]]:
+    """Names and descriptions first, provenance last; texts in the page's language where any."""
+
+    def rank(statement: tuple[str, list[Value]]) -> tuple[int, int, str]:
+        prop = statement[0]
+        if prop in FIRST:
+            return (0, FIRST.index(prop), "")
+        return (2 if prop in LAST else 1, 0, prop)
+
+    arranged = []
+    for prop, values in sorted(statements, key=rank):
+        if any(value.language == language for value in values):
+            values = [value for value in values if value.language in (None, language)]
+        arranged.append((prop, values))
+    return arranged
 
 
 def not_found(media_type: str) -> Response:

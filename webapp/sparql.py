@@ -51,7 +51,7 @@ def endpoint() -> Response:
         raise _syntax_error(query, str(error)) from None
     except QueryRefused as error:
         raise BadRequest(str(error)) from None
-    if request.method == "GET" and prefers_html([*RESULT_OFFERS, *RDF_OFFERS]):
+    if request.method == "GET" and wants_page():
         return query_page(query)
     answer = run(
         query, graphs, _acceptable(RESULT_OFFERS, "results"), _acceptable(RDF_OFFERS, "rdf")
@@ -61,6 +61,14 @@ def endpoint() -> Response:
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = str(publication.settings.max_results)
     return response
+
+
+def wants_page() -> bool:
+    """Whether a GET asks for the HTML page: ``format=html``, or a browser and no format."""
+    explicit = request.args.get("format")
+    if explicit:
+        return explicit.lower() in ("html", HTML)
+    return prefers_html([*RESULT_OFFERS, *RDF_OFFERS])
 
 
 def read_query() -> str | None:
@@ -96,15 +104,11 @@ def read_query() -> str | None:
 
 
 def dataset_parameters() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    """``default-graph-uri`` and ``named-graph-uri``, from the URL or a form body."""
-    source = request.form if request.mimetype == FORM else request.args
-    default = request.args.getlist("default-graph-uri") + (
-        source.getlist("default-graph-uri") if source is not request.args else []
-    )
-    named = request.args.getlist("named-graph-uri") + (
-        source.getlist("named-graph-uri") if source is not request.args else []
-    )
-    return (tuple(default) or None, tuple(named) or None)
+    """``default-graph-uri`` and ``named-graph-uri``, from the URL and a form body."""
+    sources = [request.args, request.form] if request.mimetype == FORM else [request.args]
+    default = tuple(uri for source in sources for uri in source.getlist("default-graph-uri"))
+    named = tuple(uri for source in sources for uri in source.getlist("named-graph-uri"))
+    return (default or None, named or None)
 
 
 def run(
