@@ -41,6 +41,8 @@ WHERE { ?s ?property ?o }
 GROUP BY ?property ORDER BY ?property
 """
 
+TERMS_USED = "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } }"
+
 DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
 DISTINCT_OBJECTS = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -109,7 +111,7 @@ def void_description(
     graph.add((dataset, VOID.distinctSubjects, _count(store, DISTINCT_SUBJECTS)))
     graph.add((dataset, VOID.distinctObjects, _count(store, DISTINCT_OBJECTS)))
     graph.add((dataset, VOID.rootResource, URIRef(f"{base}id/organisation/city-of-kuopio")))
-    for namespace in sorted(set(store.prefixes.values())):
+    for namespace in vocabularies(store):
         graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
 
     classes = store.select(CLASS_PARTITIONS)
@@ -198,6 +200,18 @@ def service_description(store: GraphStore) -> Graph:
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
     return graph
+
+
+def vocabularies(store: GraphStore) -> list[str]:
+    """The namespaces of every property and class the data uses, sorted."""
+    terms = [row["term"].value for row in store.select(TERMS_USED)]
+    return sorted({_namespace(term) for term in terms})
+
+
+def _namespace(iri: str) -> str:
+    """The namespace of a term: up to its last '#', else its last '/'."""
+    cut = iri.rfind("#") if "#" in iri else iri.rfind("/")
+    return iri[: cut + 1]
 
 
 def _count(store: GraphStore, query: str) -> Literal:

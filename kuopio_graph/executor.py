@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -22,8 +23,11 @@ import pyoxigraph as ox
 
 from .errors import KuopioGraphError
 from .formats import RDF_FORMATS, RESULT_FORMATS, find
+from .guard import check_query
 from .serialize import serialize_triples
 from .store import GraphStore, QueryKind
+
+RECURSION_LIMIT = 40_000
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,12 @@ class QueryFailed(KuopioGraphError):
 
 
 def answer(store: GraphStore, job: QueryJob, max_results: int) -> QueryAnswer:
-    """Run ``job`` in this process and serialise at most ``max_results`` rows or triples."""
+    """Check and run ``job`` in this process; serialise at most ``max_results`` rows or triples.
+
+    The check (see :mod:`kuopio_graph.guard`) runs here too, so in a worker it runs under the
+    same deadline as the query.
+    """
+    check_query(job.query, store.graphs(), store.prefixes)
     result = store.query(
         job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
     )
@@ -197,6 +206,9 @@ class _Worker:
 
 def _serve(connection: Connection, store: GraphStore, max_results: int) -> None:
     """The worker's loop: answer each job, or send back the library error it raised."""
+    # rdflib's parser (in the query check) recurses deeply on nested brackets: allow for
+    # the deepest nesting the check admits.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     while True:
         try:
             job = connection.recv()

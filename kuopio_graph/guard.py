@@ -21,6 +21,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from .errors import KuopioGraphError, QuerySyntaxError
 
 MAY_REACH_OUT = re.compile(r"\b(?:service|from)\b", re.IGNORECASE)
+MAX_NESTING = 200
+"""Deepest nesting of brackets a query may have. Oxigraph's parser recurses once per level
+and crashes the process (a stack overflow, not an exception) a few thousand levels down."""
 
 
 class QueryRefused(KuopioGraphError):
@@ -28,7 +31,10 @@ class QueryRefused(KuopioGraphError):
 
 
 def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -> None:
-    """Raise :class:`QueryRefused` if ``query`` uses SERVICE or FROM outside ``graphs``."""
+    """Raise :class:`QueryRefused` if ``query`` nests too deeply, uses SERVICE, or names in
+    FROM / FROM NAMED a graph outside ``graphs``."""
+    if nesting(query) > MAX_NESTING:
+        raise QueryRefused(f"the query nests brackets more than {MAX_NESTING} levels deep")
     if not MAY_REACH_OUT.search(query):
         return
     clauses = _clauses(query)
@@ -47,6 +53,18 @@ def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -
             )
 
 
+def nesting(query: str) -> int:
+    """The deepest nesting of ( { [ in ``query``, counting every bracket (even in strings)."""
+    depth = deepest = 0
+    for character in query:
+        if character in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")}]":
+            depth -= 1
+    return deepest
+
+
 @dataclass(frozen=True)
 class _Clauses:
     """What a parsed query says that matters here: SERVICE, FROM terms, declared prefixes."""
@@ -62,6 +80,8 @@ def _clauses(query: str) -> _Clauses:
         parsed = parseQuery(query)
     except ParseBaseException as error:
         raise QuerySyntaxError(str(error)) from None
+    except RecursionError:
+        raise QueryRefused("the query is too deeply nested to be checked") from None
     service = False
     dataset: list[str | tuple[str, str]] = []
     declared: list[tuple[str, str]] = []
@@ -71,7 +91,7 @@ def _clauses(query: str) -> _Clauses:
         elif node.name == "PrefixDecl":
             declared.append((str(node["prefix"] or ""), str(node["iri"])))
         elif node.name == "DatasetClause":
-            term = node.get("default", node.get("named"))
+            term = node["default"] if "default" in node else node["named"]
             if isinstance(term, CompValue):  # a prefixed name; its local part may hold escapes
                 local = re.sub(r"\\(.)", r"\1", str(term.get("localname") or ""))
                 dataset.append((str(term.get("prefix") or ""), local))

@@ -15,6 +15,8 @@ from flask_cors import CORS
 from kuopio_graph import GraphStore, Settings, discover, load
 
 from . import dataset, errors, pages, sparql
+from .i18n import choose_language
+from .negotiation import HTML
 from .publication import EXTENSION_KEY, Publication, get_publication
 from .templating import template_helpers
 
@@ -42,6 +44,7 @@ def create_app(
     CORS(
         app,
         origins="*",
+        send_wildcard=True,
         methods=["GET", "HEAD", "POST", "OPTIONS"],
         expose_headers=["Link", "ETag", sparql.TRUNCATED_HEADER],
     )
@@ -54,12 +57,19 @@ def create_app(
 
 
 def add_caching_headers(response: Response) -> Response:
-    """ETag from the data's version and the representation; Last-Modified; 304 when unchanged."""
+    """Language and caching headers; 304 when the client's copy is current.
+
+    The ETag is weak: it stands for the data's version and the representation (media type and
+    language), and blank-node labels may differ between two answers of equal meaning.
+    """
+    if response.mimetype == HTML:
+        response.headers.setdefault("Content-Language", choose_language())
+        response.vary.add("Accept-Language")
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     publication = get_publication()
     variant = f"{response.content_type}|{response.headers.get('Content-Language', '')}"
-    response.set_etag(f"{publication.version}-{zlib.crc32(variant.encode()):08x}")
+    response.set_etag(f"{publication.version}-{zlib.crc32(variant.encode()):08x}", weak=True)
     response.last_modified = publication.modified
     response.make_conditional(request)
     return response

@@ -142,7 +142,7 @@ def sitemap() -> Response:
         row["resource"].value
         for row in publication.store.select(MINTED, {"minted": ox.Literal(base)})
     ]
-    for page in pages:
+    for page in dict.fromkeys(pages):  # in order, each once
         url = ET.SubElement(urlset, "url")
         ET.SubElement(url, "loc").text = page
         ET.SubElement(url, "lastmod").text = modified

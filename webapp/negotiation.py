@@ -34,7 +34,7 @@ def negotiate(offers: Sequence[str], table: Sequence[Format] = (), kind: str = "
 
     ``table`` lists the formats whose short names ``?format=`` may use.
     """
-    explicit = request.args.get("format")
+    explicit = request.values.get("format")
     if explicit:
         chosen = _by_name(explicit, offers, table)
         if chosen is None:

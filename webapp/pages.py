@@ -137,9 +137,6 @@ def resource(path: str) -> Response:
         if media_type != HTML:
             suffix_of = {v: k for k, v in SUFFIXES.items()}
             response.headers["Content-Location"] = f"{local}.{suffix_of[media_type]}"
-    if media_type == HTML:
-        response.vary.add("Accept-Language")
-        response.headers["Content-Language"] = choose_language()
     return response
 
 
@@ -186,7 +183,10 @@ def not_found(media_type: str) -> Response:
     """404 in the negotiated form: a page for people, an empty document for RDF clients."""
     if media_type == HTML:
         body = render_template("pages/not_found.html", lang=choose_language())
-        return Response(body, status=404, content_type="text/html; charset=utf-8")
-    store = get_publication().store
-    empty = serialize_triples([], find(RDF_FORMATS, media_type), store.prefixes)
-    return Response(empty, status=404, content_type=f"{media_type}; charset=utf-8")
+        response = Response(body, status=404, content_type="text/html; charset=utf-8")
+    else:
+        store = get_publication().store
+        empty = serialize_triples([], find(RDF_FORMATS, media_type), store.prefixes)
+        response = Response(empty, status=404, content_type=f"{media_type}; charset=utf-8")
+    response.vary.add("Accept")
+    return response

@@ -15,7 +15,7 @@ from kuopio_graph.errors import InvalidIRI, QuerySyntaxError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
 from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
-from kuopio_graph.guard import QueryRefused, check_query
+from kuopio_graph.guard import QueryRefused
 from kuopio_graph.serialize import serialize_graph
 
 from .i18n import choose_language
@@ -45,13 +45,7 @@ def endpoint() -> Response:
         return describe_service()
     graphs = dataset_parameters()
     publication = get_publication()
-    try:
-        check_query(query, set(publication.store.graphs()), publication.store.prefixes)
-    except QuerySyntaxError as error:
-        raise _syntax_error(query, str(error)) from None
-    except QueryRefused as error:
-        raise BadRequest(str(error)) from None
-    if request.method == "GET" and wants_page():
+    if request.method in ("GET", "HEAD") and wants_page():
         return query_page(query)
     answer = run(
         query, graphs, _acceptable(RESULT_OFFERS, "results"), _acceptable(RDF_OFFERS, "rdf")
@@ -65,7 +59,7 @@ def endpoint() -> Response:
 
 def wants_page() -> bool:
     """Whether a GET asks for the HTML page: ``format=html``, or a browser and no format."""
-    explicit = request.args.get("format")
+    explicit = request.values.get("format")
     if explicit:
         return explicit.lower() in ("html", HTML)
     return prefers_html([*RESULT_OFFERS, *RDF_OFFERS])
@@ -73,10 +67,13 @@ def wants_page() -> bool:
 
 def read_query() -> str | None:
     """The query of this request, read as the protocol says, or None if it has none."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in request.args:
             raise UpdateRefused()
-        return _single(request.args.getlist("query"))
+        query = _single(request.args.getlist("query"))
+        if query is not None and not query.strip():
+            raise BadRequest("the query is empty")
+        return query
     content_type = request.mimetype
     if content_type == FORM:
         if "update" in request.form:
@@ -123,6 +120,8 @@ def run(
         return get_publication().pool().run(job)
     except QuerySyntaxError as error:
         raise _syntax_error(query, str(error)) from None
+    except QueryRefused as error:
+        raise BadRequest(str(error)) from None
     except InvalidIRI as error:
         raise BadRequest(str(error)) from None
     except NoFormatForResult as error:
@@ -179,7 +178,6 @@ def query_page(query: str | None) -> Response:
     )
     response = Response(html, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
-    response.vary.add("Accept-Language")
     return response
 
 
