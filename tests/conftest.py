@@ -1,12 +1,15 @@
-"""Shared fixtures: the real bundled dataset, loaded once per test session."""
+"""Shared fixtures: the real bundled dataset, loaded once per test session, and the web app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kuopio_graph import GraphStore, Settings, load
+from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,3 +29,15 @@ def settings() -> Settings:
 def store(settings: Settings) -> GraphStore:
     """The bundled dataset in an Oxigraph store (treat as read-only)."""
     return load(settings)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, store: GraphStore) -> Flask:
+    """The web app over the bundled dataset, with the default limits."""
+    return create_app(settings, store=store, config={"TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of :func:`app`."""
+    return app.test_client()
