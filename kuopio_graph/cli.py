@@ -318,12 +318,13 @@ def serve_command(
     started = time.perf_counter()
     store = load_or_exit(settings)
     files = discover(settings)
+    report = None
     if check if check is not None else bundled:
         report = validate(store, shapes_graph(settings.shapes, settings.base), files)
         if not report.conforms:
             click.echo(report.to_text(), err=True)
             raise click.ClickException("the data does not conform to the shapes; not serving it")
-    app = create_app(settings, store=store)
+    app = create_app(settings, store=store, report=report)
     click.echo(
         f"kuopio-graph: serving {len(store)} triples from {len(files)} files"
         f" (loaded in {time.perf_counter() - started:.1f} s)"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -206,6 +207,14 @@ class _Worker:
 
 def _serve(connection: Connection, store: GraphStore, max_results: int) -> None:
     """The worker's loop: answer each job, or send back the library error it raised."""
+    # A fresh worker keeps nothing of its parent but the store: default signal handling (a web
+    # server's handlers would make it ignore SIGTERM) and no inherited files or sockets but its
+    # own end of the pipe, so it sees end-of-file as soon as its parent is gone.
+    for signal_number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(signal_number, signal.SIG_DFL)
+    keep = connection.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
     # rdflib's parser (in the query check) recurses deeply on nested brackets: allow for
     # the deepest nesting the check admits.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))

@@ -76,7 +76,8 @@ class GraphStore:
 
         ``bindings`` give variables their values through the engine, never by pasting text.
         ``default_graphs`` and ``named_graphs`` set the dataset, as the SPARQL protocol's
-        ``default-graph-uri`` and ``named-graph-uri`` do.
+        ``default-graph-uri`` and ``named-graph-uri`` do. Relative IRIs resolve against
+        ``{base}id/``, so ``<network/iclei>`` names the resource ``{base}id/network/iclei``.
         """
         substitutions: dict[ox.Variable, Term | ox.Triple] = {
             ox.Variable(name): term for name, term in (bindings or {}).items()
@@ -84,6 +85,7 @@ class GraphStore:
         try:
             answer = self._store.query(
                 sparql,
+                base_iri=f"{self.base}id/",
                 prefixes=self.prefixes,
                 substitutions=substitutions,
                 default_graph=None if default_graphs is None else list(_iris(default_graphs)),

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, request
 from flask_cors import CORS
 
-from kuopio_graph import GraphStore, Settings, discover, load
+from kuopio_graph import GraphStore, Settings, ValidationReport, discover, load
 
 from . import dataset, errors, pages, sparql
 from .i18n import choose_language
@@ -25,11 +25,14 @@ def create_app(
     settings: Settings | None = None,
     *,
     store: GraphStore | None = None,
+    report: ValidationReport | None = None,
     config: Mapping[str, Any] | None = None,
 ) -> Flask:
     """Build the app over ``store``, or over the dataset ``settings`` name.
 
-    ``config`` is applied to Flask's own configuration last (``{"TESTING": True}`` in tests).
+    ``report`` is the data's validation report when the caller has it already (it is
+    computed on first request otherwise). ``config`` is applied to Flask's own configuration
+    last (``{"TESTING": True}`` in tests).
     """
     settings = settings or Settings.load()
     app = Flask(__name__)
@@ -39,7 +42,7 @@ def create_app(
     app.config.from_mapping(config or {})
     files = discover(settings)
     app.extensions[EXTENSION_KEY] = Publication.build(
-        settings, store if store is not None else load(settings), files
+        settings, store if store is not None else load(settings), files, report
     )
     CORS(
         app,

@@ -34,14 +34,14 @@ def negotiate(offers: Sequence[str], table: Sequence[Format] = (), kind: str = "
 
     ``table`` lists the formats whose short names ``?format=`` may use.
     """
-    explicit = request.values.get("format")
-    if explicit:
-        chosen = _by_name(explicit, offers, table)
-        if chosen is None:
-            raise NotAcceptable(
-                f"format={explicit!r} is not offered here; offered: {', '.join(offers)}"
-            )
-        return chosen
+    explicit = requested_format(offers, table)
+    if explicit is not None:
+        return explicit
+    known = [name for name in request.values.getlist("format") if _is_known(name)]
+    if known:
+        raise NotAcceptable(
+            f"format={known[0]!r} is not offered here; offered: {', '.join(offers)}"
+        )
     if not request.accept_mimetypes:  # no Accept header: anything will do, so the default
         return offers[0]
     aliases = {alias: target for alias, target in ALIASES[kind].items() if target in offers}
@@ -49,6 +49,20 @@ def negotiate(offers: Sequence[str], table: Sequence[Format] = (), kind: str = "
     if best is None:
         raise NotAcceptable(f"none of the offered types is acceptable: {', '.join(offers)}")
     return aliases.get(best, best)
+
+
+def requested_format(offers: Sequence[str], table: Sequence[Format] = ()) -> str | None:
+    """The first ``format=`` value (URL or form) that names one of ``offers``, if any.
+
+    Values this site does not know are passed over, so a client that also sends spellings of
+    its own (SPARQLWrapper sends ``format=rdf+xml&format=application/rdf+xml``) is still
+    understood; with no known value, ``Accept`` decides.
+    """
+    for name in request.values.getlist("format"):
+        chosen = _by_name(name, offers, table)
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def accepts(media_type: str) -> bool:
@@ -59,6 +73,14 @@ def accepts(media_type: str) -> bool:
 def prefers_html(others: Sequence[str]) -> bool:
     """Whether the client prefers HTML to every one of ``others`` (browsers do)."""
     return request.accept_mimetypes.best_match([HTML, *others]) == HTML and accepts(HTML)
+
+
+def _is_known(name: str) -> bool:
+    """Whether ``name`` is a format this site offers anywhere (by short name or media type)."""
+    key = name.lower()
+    return key in ("html", HTML) or any(
+        key in fmt.names or key == fmt.media_type for fmt in (*RDF_FORMATS, *RESULT_FORMATS)
+    )
 
 
 def _by_name(name: str, offers: Sequence[str], table: Sequence[Format]) -> str | None:

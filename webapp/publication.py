@@ -75,7 +75,13 @@ class Publication:
     _pool_owner: int = 0
 
     @classmethod
-    def build(cls, settings: Settings, store: GraphStore, files: list[SourceFile]) -> Publication:
+    def build(
+        cls,
+        settings: Settings,
+        store: GraphStore,
+        files: list[SourceFile],
+        report: ValidationReport | None = None,
+    ) -> Publication:
         """Derive the version, date, named queries and display labels for ``store``."""
         digest = hashlib.sha256(settings.base.encode())
         for source in files:
@@ -90,6 +96,7 @@ class Publication:
             modified=datetime.fromtimestamp(int(newest), UTC),
             queries=named_queries(settings.queries, settings.base),
             display_labels=_display_labels(),
+            _report=report,
         )
 
     def dump(self, name: str) -> Dump:

@@ -26,6 +26,8 @@ class Server(BaseApplication):  # type: ignore[misc]
             "errorlog": "-",
             "proc_name": "kuopio-graph",
             "control_socket_disable": True,
+            # The longest request line gunicorn allows, for long queries sent with GET.
+            "limit_request_line": 8190,
         }
         super().__init__()
 

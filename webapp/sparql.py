@@ -8,7 +8,13 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import parseUpdate
-from werkzeug.exceptions import BadRequest, NotAcceptable, ServiceUnavailable, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    NotAcceptable,
+    NotFound,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
 
 from kuopio_graph.description import service_description
 from kuopio_graph.errors import InvalidIRI, QuerySyntaxError
@@ -19,7 +25,14 @@ from kuopio_graph.guard import QueryRefused
 from kuopio_graph.serialize import serialize_graph
 
 from .i18n import choose_language
-from .negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, negotiate, prefers_html
+from .negotiation import (
+    HTML,
+    RDF_OFFERS,
+    RESULT_OFFERS,
+    negotiate,
+    prefers_html,
+    requested_format,
+)
 from .publication import get_publication
 
 blueprint = Blueprint("sparql", __name__)
@@ -59,10 +72,11 @@ def endpoint() -> Response:
 
 def wants_page() -> bool:
     """Whether a GET asks for the HTML page: ``format=html``, or a browser and no format."""
-    explicit = request.values.get("format")
-    if explicit:
-        return explicit.lower() in ("html", HTML)
-    return prefers_html([*RESULT_OFFERS, *RDF_OFFERS])
+    every = [*RESULT_OFFERS, *RDF_OFFERS]
+    explicit = requested_format([HTML, *every], (*RESULT_FORMATS, *RDF_FORMATS))
+    if explicit is not None:
+        return explicit == HTML
+    return prefers_html(every)
 
 
 def read_query() -> str | None:
@@ -71,6 +85,8 @@ def read_query() -> str | None:
         if "update" in request.args:
             raise UpdateRefused()
         query = _single(request.args.getlist("query"))
+        if query is None and "example" in request.args:
+            return example_query(request.args["example"])
         if query is not None and not query.strip():
             raise BadRequest("the query is empty")
         return query
@@ -98,6 +114,14 @@ def read_query() -> str | None:
     if query is None or not query.strip():
         raise BadRequest("no query: send one as the 'query' parameter or the request body")
     return query
+
+
+def example_query(name: str) -> str:
+    """The text of the named example query ``name`` (``/sparql?example=twin-towns``)."""
+    named = get_publication().queries.get(name)
+    if named is None:
+        raise NotFound(f"there is no example query named {name!r}")
+    return named.text
 
 
 def dataset_parameters() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -173,6 +197,7 @@ def query_page(query: str | None) -> Response:
         truncated=truncated,
         max_results=publication.settings.max_results,
         examples=publication.queries.values(),
+        example_name=request.args.get("example") if query is not None else None,
         result_formats=RESULT_FORMATS,
         rdf_formats=RDF_FORMATS,
     )

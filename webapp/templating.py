@@ -30,7 +30,9 @@ def template_helpers() -> dict[str, Any]:
 
     def local(path: str) -> str:
         """A site path, keeping ``?lang=`` when the reader chose a language."""
-        return f"{path}?lang={explicit}" if explicit else path
+        if not explicit:
+            return path
+        return f"{path}{'&' if '?' in path else '?'}lang={explicit}"
 
     def switch_language(target: str) -> str:
         """This page in another language."""
