@@ -49,6 +49,8 @@ FIRST = (
 LAST = ("http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerivedFrom")
 """Statements shown first (names and descriptions) and last (provenance) on a page."""
 
+VOID_FORMS = [(fmt.media_type, f"/.well-known/void?format={fmt.name}") for fmt in RDF_FORMATS]
+
 LIST_LABELS = """
 SELECT ?language ?item ?label WHERE {
   ?item rdfs:label|skos:prefLabel ?label .
@@ -58,7 +60,7 @@ SELECT ?language ?item ?label WHERE {
 
 
 @blueprint.route("/")
-def home() -> str:
+def home() -> Response:
     """What this is, and ways into the graph."""
     publication = get_publication()
     store = publication.store
@@ -77,7 +79,7 @@ def home() -> str:
         )
         for key, query in HOME_LISTS.items()
     }
-    return render_template(
+    html = render_template(
         "pages/home.html",
         lang=language,
         lists=lists,
@@ -85,7 +87,14 @@ def home() -> str:
         city_label=labels.get(publication.settings.base + CITY, "Kuopio"),
         triples=len(store),
         examples=[publication.queries[name] for name in FEATURED if name in publication.queries],
+        alternates=VOID_FORMS,
     )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    # The home page's counterpart for machines is the dataset's description.
+    response.headers["Link"] = ", ".join(
+        f'<{url}>; rel="alternate"; type="{media_type}"' for media_type, url in VOID_FORMS
+    )
+    return response
 
 
 @blueprint.route("/id/<path:rest>")

@@ -29,6 +29,7 @@ from .negotiation import (
     HTML,
     RDF_OFFERS,
     RESULT_OFFERS,
+    alternate_links,
     negotiate,
     prefers_html,
     requested_format,
@@ -199,10 +200,12 @@ def query_page(query: str | None) -> Response:
         examples=publication.queries.values(),
         example_name=request.args.get("example") if query is not None else None,
         result_formats=RESULT_FORMATS,
-        rdf_formats=RDF_FORMATS,
+        service_forms=[(fmt.media_type, f"/sparql?format={fmt.name}") for fmt in RDF_FORMATS],
     )
     response = Response(html, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
+    # Its counterpart for machines: the service description.
+    response.headers["Link"] = alternate_links("/sparql", RDF_OFFERS)
     return response
 
 
