@@ -18,6 +18,7 @@ from webapp.server import serve
 from .errors import KuopioGraphError, LoadError, QuerySyntaxError
 from .export import export
 from .formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, find
+from .guard import QueryRefused, check_query
 from .load import discover, load
 from .namespaces import compact
 from .settings import Settings
@@ -171,10 +172,14 @@ def query_command(
     settings = build_settings(tuple(Path(p) for p in path_args), base, config, bundled)
     store = load_or_exit(settings)
     try:
+        check_query(sparql, store.graphs(), store.prefixes)
         result = store.query(sparql)
         click.echo(render(result, output), nl=False)
     except QuerySyntaxError as error:
         click.echo(f"Query syntax error: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    except QueryRefused as error:
+        click.echo(f"Query refused: {error}", err=True)
         sys.exit(EXIT_INVALID)
     except KuopioGraphError as error:
         raise click.UsageError(str(error)) from None

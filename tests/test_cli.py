@@ -128,3 +128,9 @@ def test_stats(runner: CliRunner, store: GraphStore) -> None:
     assert summary["triples"] == len(store)
     assert summary["labelled"] == {"en": summary["resources"], "fi": summary["resources"]}
     assert summary["classes"]["https://w3id.org/kuopio-graph/ontology/ThematicNetwork"] == 3
+
+
+def test_query_never_reaches_out(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> {} }"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Query refused: SERVICE is not allowed")

@@ -71,6 +71,7 @@ class Publication:
     display_labels: dict[str, dict[str, str]]
     _dumps: dict[str, Dump] = field(default_factory=dict)
     _report: ValidationReport | None = None
+    _shapes: Graph | None = None
     _pool: QueryPool | None = None
     _pool_owner: int = 0
 
@@ -127,13 +128,14 @@ class Publication:
     def report(self) -> ValidationReport:
         """The SHACL validation report of the data being served, computed on first use."""
         if self._report is None:
-            shapes = shapes_graph(self.settings.shapes, self.settings.base)
-            self._report = validate(self.store, shapes, self.files)
+            self._report = validate(self.store, self.shapes(), self.files)
         return self._report
 
     def shapes(self) -> Graph:
-        """The SHACL shapes, parsed."""
-        return shapes_graph(self.settings.shapes, self.settings.base)
+        """The SHACL shapes, parsed on first use."""
+        if self._shapes is None:
+            self._shapes = shapes_graph(self.settings.shapes, self.settings.base)
+        return self._shapes
 
     def pool(self) -> QueryPool:
         """This process's pool of query workers, started on first use.
