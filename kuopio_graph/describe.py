@@ -5,7 +5,7 @@ Every query here is static text; the resource enters only as a binding through t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -70,27 +70,19 @@ WHERE {
 BACKLINKS = """
 SELECT ?entity ?subject ?property
 WHERE { ?subject ?property ?entity . FILTER(isIRI(?subject)) }
-ORDER BY ?property ?subject
 LIMIT 1000
 """
-"""What links here (the first thousand links)."""
+"""What links here: at most a thousand links, whatever their number, so a page stays fast."""
 
 LABELS = """
-SELECT ?entity ?resource ?label
+SELECT ?resource ?label
 WHERE {
-  {
-    { BIND(?entity AS ?resource) }
-    UNION { ?entity ?link ?resource }
-    UNION { ?resource ?link ?entity }
-    UNION { ?entity ?resource ?any }
-    UNION { ?other ?resource ?entity }
-    UNION { ?entity rdf:type ?class . ?class ?resource ?any }
-  }
-  FILTER(isIRI(?resource))
+  VALUES ?resource { %s }
   ?resource rdfs:label|skos:prefLabel ?label .
 }
 """
-"""The labels of the resource and of every resource and property next to it."""
+"""The labels of the resources a page shows. ``%s`` takes IRIs that came from the store
+itself, each written by Oxigraph (``str(NamedNode)``), never text from a request."""
 
 PASSAGES = """
 SELECT ?entity ?passage ?text ?document ?position
@@ -207,23 +199,18 @@ def is_described(store: GraphStore, iri: str) -> bool:
 def entity_view(store: GraphStore, iri: str) -> EntityView:
     """Gather what a page about ``iri`` shows: statements with sources, labels, backlinks."""
     entity = {"entity": ox.NamedNode(iri)}
-    labels: dict[str, dict[str, str]] = {}
-    for row in store.select(LABELS, entity):
-        label = row["label"]
-        if isinstance(label, ox.Literal):
-            labels.setdefault(row["resource"].value, {}).setdefault(
-                label.language or "", label.value
-            )
     inner: dict[str, list[tuple[str, Value]]] = {}
     for row in store.select(BLANK_NODE_STATEMENTS, entity):
         inner.setdefault(row["node"].value, []).append((row["property"].value, Value(row["value"])))
-    return EntityView(
+    statements = _statements(store.select(STATEMENTS, entity), inner)
+    backlinks = sorted(
+        (row["property"].value, row["subject"].value) for row in store.select(BACKLINKS, entity)
+    )
+    view = EntityView(
         iri=iri,
-        labels=labels,
-        statements=_statements(store.select(STATEMENTS, entity), inner),
-        backlinks=[
-            (row["subject"].value, row["property"].value) for row in store.select(BACKLINKS, entity)
-        ],
+        labels={},
+        statements=statements,
+        backlinks=[(subject, prop) for prop, subject in backlinks],
         passages=[
             Passage(row["passage"].value, row["text"].value, row["document"].value)
             for row in store.select(PASSAGES, entity)
@@ -233,6 +220,44 @@ def entity_view(store: GraphStore, iri: str) -> EntityView:
             for row in store.select(SOURCES, entity)
         ],
     )
+    view.labels.update(labels(store, _shown(view)))
+    return view
+
+
+def labels(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The labels of ``iris`` by language (the first of each language)."""
+    nodes = " ".join(str(ox.NamedNode(iri)) for iri in dict.fromkeys(iris))
+    found: dict[str, dict[str, str]] = {}
+    if not nodes:
+        return found
+    for row in store.select(LABELS % nodes):
+        label = row["label"]
+        if isinstance(label, ox.Literal):
+            found.setdefault(row["resource"].value, {}).setdefault(
+                label.language or "", label.value
+            )
+    return found
+
+
+def _shown(view: EntityView) -> Iterator[str]:
+    """Every IRI a page about ``view`` names: the resource, properties, values, links."""
+    yield view.iri
+    for prop, values in view.statements:
+        yield prop
+        for value in values:
+            if value.is_iri:
+                yield value.text
+            for inner_property, inner_value in value.inner:
+                yield inner_property
+                if inner_value.is_iri:
+                    yield inner_value.text
+    for subject, prop in view.backlinks:
+        yield subject
+        yield prop
+    for passage in view.passages:
+        yield passage.iri
+    for source in view.sources:
+        yield source.iri
 
 
 def _statements(

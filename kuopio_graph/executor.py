@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import resource
 import signal
 import sys
 from collections.abc import Callable
@@ -146,10 +147,14 @@ def _first_lines(write: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes
 class QueryPool:
     """Worker processes, forked from this one, that run :func:`answer` under a deadline."""
 
-    def __init__(self, store: GraphStore, size: int, timeout: float, max_results: int) -> None:
+    def __init__(
+        self, store: GraphStore, size: int, timeout: float, max_results: int, memory: int
+    ) -> None:
+        """Start ``size`` workers; each query gets ``timeout`` seconds and ``memory`` bytes."""
         self._store = store
         self._timeout = timeout
         self._max_results = max_results
+        self._memory = memory
         self._context = multiprocessing.get_context("fork")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
@@ -187,7 +192,7 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(child, self._store, self._max_results), daemon=True
+            target=_serve, args=(child, self._store, self._max_results, self._memory), daemon=True
         )
         process.start()
         child.close()
@@ -205,7 +210,7 @@ class _Worker:
         self.connection.close()
 
 
-def _serve(connection: Connection, store: GraphStore, max_results: int) -> None:
+def _serve(connection: Connection, store: GraphStore, max_results: int, memory: int) -> None:
     """The worker's loop: answer each job, or send back the library error it raised."""
     # A fresh worker keeps nothing of its parent but the store: default signal handling (a web
     # server's handlers would make it ignore SIGTERM) and no inherited files or sockets but its
@@ -215,6 +220,12 @@ def _serve(connection: Connection, store: GraphStore, max_results: int) -> None:
     keep = connection.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+    # The store is already mapped; a query may add ``memory`` bytes on top of it. Past that an
+    # allocation fails and the worker dies, which the pool reports as QueryFailed.
+    address_space = resource.getrlimit(resource.RLIMIT_AS)[1]
+    limit = _mapped_bytes() + memory
+    if address_space == resource.RLIM_INFINITY or limit < address_space:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, address_space))
     # rdflib's parser (in the query check) recurses deeply on nested brackets: allow for
     # the deepest nesting the check admits.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
@@ -227,3 +238,9 @@ def _serve(connection: Connection, store: GraphStore, max_results: int) -> None:
             connection.send(answer(store, job, max_results))
         except KuopioGraphError as error:
             connection.send(error)
+
+
+def _mapped_bytes() -> int:
+    """The virtual memory this process has mapped, from /proc (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")

@@ -52,11 +52,24 @@ class Settings:
     query_workers: int = _setting(2, "Query processes per web server worker.")
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
     max_results: int = _setting(10000, "Most rows (or triples) a SPARQL answer holds.")
+    query_memory: int = _setting(1024, "Megabytes of memory a query may use beyond the store.")
+    query_budget: float = _setting(60.0, "Seconds of query time a client may use per minute.")
+    error_budget: int = _setting(30, "Failed queries a client may send per minute.")
+    cache_size: int = _setting(64, "Megabytes of answers each web server process keeps.")
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")) or not self.base.endswith("/"):
             raise SettingsError(f"base must be an http(s) IRI ending in '/', not {self.base!r}")
-        for name in ("port", "workers", "query_workers", "query_timeout", "max_results"):
+        for name in (
+            "port",
+            "workers",
+            "query_workers",
+            "query_timeout",
+            "max_results",
+            "query_memory",
+            "query_budget",
+            "error_budget",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, not {getattr(self, name)!r}")
 

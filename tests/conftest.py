@@ -33,8 +33,10 @@ def store(settings: Settings) -> GraphStore:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, store: GraphStore) -> Flask:
-    """The web app over the bundled dataset, with the default limits."""
-    return create_app(settings, store=store, config={"TESTING": True})
+    """The web app over the bundled dataset, with the default limits but for the per-client
+    budgets: every test here is the same client, and many send failing queries on purpose."""
+    unbudgeted = settings.with_values({"query_budget": 1e9, "error_budget": 10**9})
+    return create_app(unbudgeted, store=store, config={"TESTING": True})
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask_cors import CORS
+from werkzeug.exceptions import RequestURITooLarge
 
 from kuopio_graph import GraphStore, Settings, ValidationReport, discover, load
 
@@ -54,9 +55,23 @@ def create_app(
     for blueprint in (pages.blueprint, sparql.blueprint, dataset.blueprint):
         app.register_blueprint(blueprint)
     app.context_processor(template_helpers)
+    app.before_request(refuse_long_urls)
     app.after_request(add_caching_headers)
     errors.register(app)
     return app
+
+
+MAX_URL_LENGTH = 8190
+"""The longest request target answered (gunicorn's own limit); past it, 414."""
+
+
+def refuse_long_urls() -> None:
+    """414 URI Too Long for a request target past :data:`MAX_URL_LENGTH`."""
+    target = request.environ.get("RAW_URI") or request.full_path
+    if len(target) > MAX_URL_LENGTH:
+        raise RequestURITooLarge(
+            f"the URL is longer than {MAX_URL_LENGTH} characters; POST long queries instead"
+        )
 
 
 def add_caching_headers(response: Response) -> Response:

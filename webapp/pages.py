@@ -8,7 +8,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
-from kuopio_graph.describe import STATEMENTS, Value, describe, entity_view, is_described
+from kuopio_graph.describe import (
+    STATEMENTS,
+    Value,
+    describe,
+    entity_view,
+    is_described,
+    labels,
+)
 from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_triples
 
@@ -24,6 +31,8 @@ HOME_LISTS = {
     "actor_kinds": "SELECT ?item WHERE { ?item a kuopio:ActorKind }",
 }
 """What the home page lists, each by its label."""
+HOME_LIST_LENGTH = 50
+"""The most items a home-page list shows, however large the graph."""
 
 CITY = "id/organisation/city-of-kuopio"
 FEATURED = (
@@ -51,13 +60,6 @@ LAST = ("http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerived
 
 VOID_FORMS = [(fmt.media_type, f"/.well-known/void?format={fmt.name}") for fmt in RDF_FORMATS]
 
-LIST_LABELS = """
-SELECT ?language ?item ?label WHERE {
-  ?item rdfs:label|skos:prefLabel ?label .
-  FILTER(LANG(?label) = ?language)
-}
-"""
-
 
 @blueprint.route("/")
 def home() -> Response:
@@ -65,26 +67,26 @@ def home() -> Response:
     publication = get_publication()
     store = publication.store
     language = choose_language()
-    labels = {
-        row["item"].value: row["label"].value
-        for row in store.select(LIST_LABELS, {"language": ox.Literal(language)})
-    }
-    lists = {
-        key: sorted(
-            (
-                (labels.get(row["item"].value, row["item"].value), row["item"].value)
-                for row in store.select(query)
-            ),
-            key=lambda pair: pair[0].casefold(),
-        )
+    items = {
+        key: [row["item"].value for row in store.select(f"{query} LIMIT {HOME_LIST_LENGTH}")]
         for key, query in HOME_LISTS.items()
+    }
+    city = publication.settings.base + CITY
+    names = labels(store, [city, *(iri for listed in items.values() for iri in listed)])
+
+    def name(iri: str) -> str:
+        return names.get(iri, {}).get(language) or iri
+
+    lists = {
+        key: sorted(((name(iri), iri) for iri in listed), key=lambda pair: pair[0].casefold())
+        for key, listed in items.items()
     }
     html = render_template(
         "pages/home.html",
         lang=language,
         lists=lists,
-        city=publication.settings.base + CITY,
-        city_label=labels.get(publication.settings.base + CITY, "Kuopio"),
+        city=city,
+        city_label=name(city),
         triples=len(store),
         examples=[publication.queries[name] for name in FEATURED if name in publication.queries],
         alternates=VOID_FORMS,

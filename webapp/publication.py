@@ -25,10 +25,13 @@ from kuopio_graph import (
     shapes_graph,
     validate,
 )
+from kuopio_graph.cache import AnswerCache
 from kuopio_graph.description import Distribution
-from kuopio_graph.executor import QueryPool
+from kuopio_graph.executor import QueryAnswer, QueryJob, QueryPool
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
+
+from .budget import Budgets
 
 DISPLAY_LABELS = Path(__file__).with_name("labels.ttl")
 EXTENSION_KEY = "kuopio_graph"
@@ -69,6 +72,8 @@ class Publication:
     modified: datetime
     queries: dict[str, NamedQuery]
     display_labels: dict[str, dict[str, str]]
+    budgets: Budgets
+    answers: AnswerCache[QueryJob, QueryAnswer]
     _dumps: dict[str, Dump] = field(default_factory=dict)
     _report: ValidationReport | None = None
     _shapes: Graph | None = None
@@ -97,6 +102,8 @@ class Publication:
             modified=datetime.fromtimestamp(int(newest), UTC),
             queries=named_queries(settings.queries, settings.base),
             display_labels=_display_labels(),
+            budgets=Budgets(settings.query_budget, settings.error_budget),
+            answers=AnswerCache(settings.cache_size * 1024 * 1024),
             _report=report,
         )
 
@@ -137,6 +144,15 @@ class Publication:
             self._shapes = shapes_graph(self.settings.shapes, self.settings.base)
         return self._shapes
 
+    def answer(self, job: QueryJob) -> QueryAnswer:
+        """The answer to ``job``: from the cache, else from a query worker (then cached)."""
+        cached = self.answers.get(job)
+        if cached is not None:
+            return cached
+        answer = self.pool().run(job)
+        self.answers.put(job, answer)
+        return answer
+
     def pool(self) -> QueryPool:
         """This process's pool of query workers, started on first use.
 
@@ -149,6 +165,7 @@ class Publication:
                 size=self.settings.query_workers,
                 timeout=self.settings.query_timeout,
                 max_results=self.settings.max_results,
+                memory=self.settings.query_memory * 1024 * 1024,
             )
             self._pool_owner = os.getpid()
         return self._pool

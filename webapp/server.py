@@ -9,6 +9,8 @@ from gunicorn.app.base import BaseApplication
 
 from kuopio_graph import Settings
 
+from . import MAX_URL_LENGTH
+
 
 class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn with the app already built: workers fork from a process that holds the store."""
@@ -27,7 +29,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "proc_name": "kuopio-graph",
             "control_socket_disable": True,
             # The longest request line gunicorn allows, for long queries sent with GET.
-            "limit_request_line": 8190,
+            "limit_request_line": MAX_URL_LENGTH,
         }
         super().__init__()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -10,6 +11,7 @@ from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import parseUpdate
 from werkzeug.exceptions import (
     BadRequest,
+    HTTPException,
     NotAcceptable,
     NotFound,
     ServiceUnavailable,
@@ -17,7 +19,7 @@ from werkzeug.exceptions import (
 )
 
 from kuopio_graph.description import service_description
-from kuopio_graph.errors import InvalidIRI, QuerySyntaxError
+from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
 from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
@@ -139,25 +141,34 @@ def run(
     solutions_type: str | None,
     graph_type: str | None,
 ) -> QueryAnswer:
-    """Run the query in the query pool and map its failures to HTTP errors."""
-    job = QueryJob(query, solutions_type, graph_type, *graphs)
+    """Answer the query within the client's budgets, mapping failures to HTTP errors."""
+    publication = get_publication()
+    client = request.remote_addr or "unknown"
+    publication.budgets.check(client)
+    started = time.monotonic()
     try:
-        return get_publication().pool().run(job)
-    except QuerySyntaxError as error:
-        raise _syntax_error(query, str(error)) from None
-    except QueryRefused as error:
-        raise BadRequest(str(error)) from None
-    except InvalidIRI as error:
-        raise BadRequest(str(error)) from None
-    except NoFormatForResult as error:
+        return publication.answer(QueryJob(query, solutions_type, graph_type, *graphs))
+    except KuopioGraphError as error:
+        publication.budgets.charge_error(client)
+        raise _http_error(query, error) from None
+    finally:
+        publication.budgets.charge_time(client, time.monotonic() - started)
+
+
+def _http_error(query: str, error: KuopioGraphError) -> HTTPException:
+    """The HTTP error that tells the client what went wrong with its query."""
+    if isinstance(error, QuerySyntaxError):
+        return _syntax_error(query, str(error))
+    if isinstance(error, QueryRefused | InvalidIRI):
+        return BadRequest(str(error))
+    if isinstance(error, NoFormatForResult):
         offers = RESULT_OFFERS if error.kind != "graph" else RDF_OFFERS
-        raise NotAcceptable(f"a {error.kind} result can be had as {', '.join(offers)}") from None
-    except QueryTimeout as error:
-        raise _unavailable(f"{error}. Narrow the query, or add LIMIT.") from None
-    except QueryFailed as error:
-        raise _unavailable(
-            f"{error}. The query may need more memory than a query may use."
-        ) from None
+        return NotAcceptable(f"a {error.kind} result can be had as {', '.join(offers)}")
+    if isinstance(error, QueryTimeout):
+        return _unavailable(f"{error}. Narrow the query, or add LIMIT.")
+    if isinstance(error, QueryFailed):
+        return _unavailable(f"{error}. The query may need more memory than a query may use.")
+    raise error
 
 
 def describe_service() -> Response:
