@@ -17,16 +17,12 @@ import io
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from email.message import Message
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
@@ -58,19 +54,23 @@ from SPARQLWrapper.Wrapper import QueryResult
 from kuopio_graph import GraphStore
 from kuopio_graph.errors import QuerySyntaxError
 
-SCRIPT = Path(sys.executable).parent / ("kuopio-graph.exe" if os.name == "nt" else "kuopio-graph")
-"""The console script installed beside the interpreter running the tests."""
-STARTUP_DEADLINE = 60.0
-STOP_DEADLINE = 5.0
-"""Seconds the service may take to stop on SIGTERM before it is killed."""
-TIMEOUT = 30.0
-"""Seconds any one HTTP request may take."""
+from .servers import (
+    BROWSER,
+    STOP_DEADLINE,
+    TIMEOUT,
+    Service,
+    fetch,
+    group_members,
+    start_service,
+    stop_service,
+    wait_for_group,
+)
+
 THREADS = 4
 """Concurrent requests in the bulk checks (the service runs two workers)."""
 MAX_PAGES = 1500
 """The crawl parses at most this many HTML pages."""
 
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RDF_FORMS = {
     "text/turtle": "turtle",
     "application/ld+json": "json-ld",
@@ -93,123 +93,6 @@ R = TypeVar("R")
 # --- The service -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Service:
-    """A running ``kuopio-graph serve``, its port and the file its output goes to."""
-
-    process: subprocess.Popen[bytes]
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        """The base IRI, which is also the service's root URL."""
-        return f"http://127.0.0.1:{self.port}/"
-
-    def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_service(folder: Path) -> Service:
-    """Start ``kuopio-graph serve`` from ``folder`` and wait until it answers."""
-    if not SCRIPT.is_file():
-        pytest.fail(f"no kuopio-graph script beside {sys.executable}: install the project")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    log = folder / "service.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(SCRIPT), "serve", "--port", str(port), "--base", base, "--workers", "2"],
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            cwd=folder,
-            start_new_session=True,
-        )
-    service = Service(process, port, log)
-    deadline = time.monotonic() + STARTUP_DEADLINE
-    while True:
-        if process.poll() is not None:
-            stop_service(service)
-            pytest.fail(f"the service exited with {process.returncode}:\n{service.log_text()}")
-        try:
-            if fetch(base, BROWSER, timeout=2).status == 200:
-                return service
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            stop_service(service)
-            pytest.fail(
-                f"the service did not answer within {STARTUP_DEADLINE:g} s:\n{service.log_text()}"
-            )
-        time.sleep(0.2)
-
-
-def stop_service(service: Service, grace: float = STOP_DEADLINE) -> list[int]:
-    """SIGTERM to the service's process group, then SIGKILL to whatever is left after ``grace``.
-
-    Returns the processes that outlived the grace period (empty on a clean stop).
-    """
-    group = service.process.pid
-    _signal_group(group, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    survivors = _wait_for_group(service.process, group, deadline)
-    if survivors:
-        _signal_group(group, signal.SIGKILL)
-        _wait_for_group(service.process, group, time.monotonic() + STOP_DEADLINE)
-    return survivors
-
-
-def _signal_group(group: int, signum: signal.Signals) -> None:
-    try:
-        os.killpg(group, signum)
-    except ProcessLookupError:
-        pass
-
-
-def _wait_for_group(process: subprocess.Popen[bytes], group: int, deadline: float) -> list[int]:
-    """Wait until the group has no live process or the deadline passes; return who is left."""
-    while True:
-        try:
-            process.wait(timeout=0.1)
-        except subprocess.TimeoutExpired:
-            pass
-        left = sorted(group_members(group))
-        if not left or time.monotonic() > deadline:
-            return left
-        time.sleep(0.1)
-
-
-def group_members(group: int) -> dict[int, int]:
-    """The live (not zombie) processes of a process group, each with its parent's id."""
-    proc = Path("/proc")
-    if not proc.is_dir():  # no /proc: ask the kernel whether the group has any process
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return {}
-        return {group: 0}
-    members = {}
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # "pid (command) state ppid pgrp …": the command may hold spaces and parentheses.
-        state, parent, process_group = stat[stat.rindex(")") + 2 :].split()[:3]
-        if int(process_group) == group and state != "Z":
-            members[int(entry.name)] = int(parent)
-    return members
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The service over the bundled data, for the whole module."""
@@ -221,37 +104,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 
 
 # --- HTTP ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """One HTTP answer, after redirects."""
-
-    url: str
-    status: int
-    media_type: str
-    headers: Message
-    body: bytes
-
-
-def fetch(url: str, accept: str | None = None, timeout: float = TIMEOUT) -> Fetched:
-    """GET ``url`` with urllib, following redirects; 4xx and 5xx are answers too."""
-    headers = {"Accept": accept} if accept else {}
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http://127.0.0.1 only
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return Fetched(
-                response.geturl(),
-                response.status,
-                response.headers.get_content_type(),
-                response.headers,
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        with error:
-            return Fetched(
-                url, error.code, error.headers.get_content_type(), error.headers, error.read()
-            )
 
 
 def in_parallel(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -633,7 +485,7 @@ def test_sigterm_stops_every_process(tmp_path: Path) -> None:
         roles = process_roles(service.process.pid)
         os.kill(service.process.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_DEADLINE
-        left = _wait_for_group(service.process, service.process.pid, deadline)
+        left = wait_for_group(service.process, service.process.pid, deadline)
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             listening = probe.connect_ex(("127.0.0.1", service.port)) == 0
     finally:

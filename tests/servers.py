@@ -1,0 +1,174 @@
+"""Start and stop a real ``kuopio-graph serve`` on a free loopback port, for tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).parent / ("kuopio-graph.exe" if os.name == "nt" else "kuopio-graph")
+"""The console script installed beside the interpreter running the tests."""
+STARTUP_DEADLINE = 60.0
+STOP_DEADLINE = 5.0
+"""Seconds the service may take to stop on SIGTERM before it is killed."""
+TIMEOUT = 30.0
+"""Seconds any one HTTP request may take."""
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@dataclass(frozen=True)
+class Service:
+    """A running ``kuopio-graph serve``, its port and the file its output goes to."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        """The base IRI, which is also the service's root URL."""
+        return f"http://127.0.0.1:{self.port}/"
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_service(folder: Path, *options: str) -> Service:
+    """Start ``kuopio-graph serve`` from ``folder`` with ``options`` and wait until it answers."""
+    if not SCRIPT.is_file():
+        pytest.fail(f"no kuopio-graph script beside {sys.executable}: install the project")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = folder / "service.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(SCRIPT), "serve", "--port", str(port), "--base", base, "--workers", "2", *options],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            start_new_session=True,
+        )
+    service = Service(process, port, log)
+    deadline = time.monotonic() + STARTUP_DEADLINE
+    while True:
+        if process.poll() is not None:
+            stop_service(service)
+            pytest.fail(f"the service exited with {process.returncode}:\n{service.log_text()}")
+        try:
+            if fetch(base, BROWSER, timeout=2).status == 200:
+                return service
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_service(service)
+            pytest.fail(
+                f"the service did not answer within {STARTUP_DEADLINE:g} s:\n{service.log_text()}"
+            )
+        time.sleep(0.2)
+
+
+def stop_service(service: Service, grace: float = STOP_DEADLINE) -> list[int]:
+    """SIGTERM to the service's process group, then SIGKILL to whatever is left after ``grace``.
+
+    Returns the processes that outlived the grace period (empty on a clean stop).
+    """
+    group = service.process.pid
+    _signal_group(group, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    survivors = wait_for_group(service.process, group, deadline)
+    if survivors:
+        _signal_group(group, signal.SIGKILL)
+        wait_for_group(service.process, group, time.monotonic() + STOP_DEADLINE)
+    return survivors
+
+
+def _signal_group(group: int, signum: signal.Signals) -> None:
+    try:
+        os.killpg(group, signum)
+    except ProcessLookupError:
+        pass
+
+
+def wait_for_group(process: subprocess.Popen[bytes], group: int, deadline: float) -> list[int]:
+    """Wait until the group has no live process or the deadline passes; return who is left."""
+    while True:
+        try:
+            process.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            pass
+        left = sorted(group_members(group))
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
+def group_members(group: int) -> dict[int, int]:
+    """The live (not zombie) processes of a process group, each with its parent's id."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # no /proc: ask the kernel whether the group has any process
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return {}
+        return {group: 0}
+    members = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (command) state ppid pgrp …": the command may hold spaces and parentheses.
+        state, parent, process_group = stat[stat.rindex(")") + 2 :].split()[:3]
+        if int(process_group) == group and state != "Z":
+            members[int(entry.name)] = int(parent)
+    return members
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP answer, after redirects."""
+
+    url: str
+    status: int
+    media_type: str
+    headers: Message
+    body: bytes
+
+
+def fetch(url: str, accept: str | None = None, timeout: float = TIMEOUT) -> Fetched:
+    """GET ``url`` with urllib, following redirects; 4xx and 5xx are answers too."""
+    headers = {"Accept": accept} if accept else {}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http://127.0.0.1 only
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return Fetched(
+                response.geturl(),
+                response.status,
+                response.headers.get_content_type(),
+                response.headers,
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        with error:
+            return Fetched(
+                url, error.code, error.headers.get_content_type(), error.headers, error.read()
+            )
