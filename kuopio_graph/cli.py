@@ -64,10 +64,10 @@ def build_settings(
     return Settings.load(flags, config_file=config)
 
 
-def load_or_exit(settings: Settings) -> GraphStore:
+def load_or_exit(settings: Settings, progress: bool = False) -> GraphStore:
     """Load the dataset, or print the parser's error with file and line and exit 1."""
     try:
-        return load(settings)
+        return load(settings, progress=progress)
     except LoadError as error:
         raise click.ClickException(str(error)) from None
 
@@ -321,7 +321,7 @@ def serve_command(
         }
     )
     started = time.perf_counter()
-    store = load_or_exit(settings)
+    store = load_or_exit(settings, progress=True)
     files = discover(settings)
     report = None
     if check if check is not None else bundled:

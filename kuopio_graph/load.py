@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from tqdm import tqdm
 
 from .errors import LoadError
 from .formats import parser_format
@@ -73,18 +74,49 @@ def read_source(path: Path, base: str) -> bytes:
     return content
 
 
-def load(settings: Settings, files: Iterable[SourceFile] | None = None) -> GraphStore:
-    """Load the files the settings name (or ``files``) into a new in-memory store."""
+CHUNK = 8 * 1024 * 1024
+"""Bytes of N-Triples loaded at a time, so a progress bar can move during a large file."""
+
+
+def load(
+    settings: Settings, files: Iterable[SourceFile] | None = None, progress: bool = False
+) -> GraphStore:
+    """Load the files the settings name (or ``files``) into a new in-memory store.
+
+    With ``progress``, a progress bar on standard error follows the bytes loaded (when it is
+    a terminal).
+    """
     store = GraphStore(settings.base)
-    for source in discover(settings) if files is None else files:
-        content = read_source(source.path, settings.base)
-        try:
-            store.load(content, source.format, source.graph)
-        except SyntaxError as error:
-            raise LoadError(
-                source.path, _parser_message(error), error.lineno, error.offset
-            ) from None
+    sources = list(discover(settings) if files is None else files)
+    total = sum(source.path.stat().st_size for source in sources)
+    with tqdm(
+        total=total, unit="B", unit_scale=True, desc="Loading", disable=None if progress else True
+    ) as bar:
+        for source in sources:
+            content = read_source(source.path, settings.base)
+            line = 0
+            for chunk in _chunks(content, source.format):
+                try:
+                    store.load(chunk, source.format, source.graph)
+                except SyntaxError as error:
+                    at = None if error.lineno is None else line + error.lineno
+                    raise LoadError(source.path, _parser_message(error), at, error.offset) from None
+                line += chunk.count(b"\n")
+                bar.update(len(chunk))
     return store
+
+
+def _chunks(content: bytes, fmt: ox.RdfFormat) -> Iterator[bytes]:
+    """N-Triples in whole lines of about :data:`CHUNK` bytes; any other format whole."""
+    if fmt != ox.RdfFormat.N_TRIPLES:
+        yield content
+        return
+    start = 0
+    while start < len(content):
+        end = content.find(b"\n", start + CHUNK)
+        end = len(content) if end == -1 else end + 1
+        yield content[start:end]
+        start = end
 
 
 def subjects_by_file(files: Iterable[SourceFile], base: str) -> dict[str, list[Path]]:

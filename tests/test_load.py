@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,20 @@ def test_another_base_rewrites_every_minted_iri(settings: Settings) -> None:
         f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{DEFAULT_BASE}")) }} LIMIT 1'
     )
     assert leftover == []
+
+
+def test_large_ntriples_load_in_chunks_and_errors_keep_their_line(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules["kuopio_graph.load"], "CHUNK", 100)
+    lines = [f"<http://example.org/s{i}> <http://example.org/p> {i} .\n" for i in range(50)]
+    good = tmp_path / "good.nt"
+    good.write_text("".join(lines))
+    store = load(settings.with_values({"extra": [good], "data": [], "ontology": []}))
+    assert len(store) == 50
+    lines[37] = "<http://example.org/broken> <http://example.org/p> .\n"
+    bad = tmp_path / "bad.nt"
+    bad.write_text("".join(lines))
+    with pytest.raises(LoadError) as caught:
+        load(settings.with_values({"extra": [bad], "data": [], "ontology": []}))
+    assert caught.value.line == 38
