@@ -18,10 +18,6 @@ DESCRIPTION_PROPERTIES = (
     "http://www.w3.org/2004/02/skos/core#definition",
     "http://purl.org/dc/terms/description",
 )
-LABEL_PROPERTIES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-)
 
 DESCRIPTION = """
 CONSTRUCT {
