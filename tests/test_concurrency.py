@@ -15,8 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-
-from .servers import Service, fetch, group_members, start_service, stop_service
+from servers import Service, fetch, group_members, start_service, stop_service
 
 JSON = "application/sparql-results+json"
 LIGHT = "SELECT ?network WHERE { ?network a kuopio:ThematicNetwork }"

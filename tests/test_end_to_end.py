@@ -34,6 +34,17 @@ import rdflib
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import BNode, Literal, URIRef
 from rdflib.util import from_n3
+from servers import (
+    BROWSER,
+    STOP_DEADLINE,
+    TIMEOUT,
+    Service,
+    fetch,
+    group_members,
+    start_service,
+    stop_service,
+    wait_for_group,
+)
 from SPARQLWrapper import (
     CSV,
     GET,
@@ -53,18 +64,6 @@ from SPARQLWrapper.Wrapper import QueryResult
 
 from kuopio_graph import GraphStore
 from kuopio_graph.errors import QuerySyntaxError
-
-from .servers import (
-    BROWSER,
-    STOP_DEADLINE,
-    TIMEOUT,
-    Service,
-    fetch,
-    group_members,
-    start_service,
-    stop_service,
-    wait_for_group,
-)
 
 THREADS = 4
 """Concurrent requests in the bulk checks (the service runs two workers)."""

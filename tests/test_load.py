@@ -87,7 +87,7 @@ def test_large_ntriples_load_in_chunks_and_errors_keep_their_line(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys.modules["kuopio_graph.load"], "CHUNK", 100)
-    lines = [f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(50)]
+    lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(50)]
     good = tmp_path / "good.nt"
     good.write_text("".join(lines))
     store = load(settings.with_values({"extra": [good], "data": [], "ontology": []}))
