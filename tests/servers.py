@@ -96,6 +96,12 @@ def stop_service(service: Service, grace: float = STOP_DEADLINE) -> list[int]:
     if survivors:
         _signal_group(group, signal.SIGKILL)
         wait_for_group(service.process, group, time.monotonic() + STOP_DEADLINE)
+    # Reap the main process: a zombie counts as gone above, but must still be waited for.
+    try:
+        service.process.wait(timeout=STOP_DEADLINE)
+    except subprocess.TimeoutExpired:
+        service.process.kill()
+        service.process.wait()
     return survivors
 
 
