@@ -12,7 +12,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kuopio_graph import GraphStore
-from kuopio_graph.description import void_description
 from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_graph, serialize_triples
 
@@ -44,7 +43,7 @@ def void() -> Response:
     """VoID and DCAT: size, partitions, vocabularies, licence, dumps with checksums."""
     publication = get_publication()
     store = publication.store
-    graph = void_description(store, publication.modified.date(), publication.distributions())
+    graph = publication.void()
     media_type = negotiate([*RDF_OFFERS, HTML], RDF_FORMATS)
     if media_type == HTML:
         turtle = serialize_graph(graph, RDF_FORMATS[0], store.prefixes).decode("utf-8")

@@ -26,7 +26,7 @@ from kuopio_graph import (
     validate,
 )
 from kuopio_graph.cache import AnswerCache
-from kuopio_graph.description import Distribution
+from kuopio_graph.description import Distribution, void_description
 from kuopio_graph.executor import QueryAnswer, QueryJob, QueryPool
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
@@ -77,6 +77,7 @@ class Publication:
     _dumps: dict[str, Dump] = field(default_factory=dict)
     _report: ValidationReport | None = None
     _shapes: Graph | None = None
+    _void: Graph | None = None
     _pool: QueryPool | None = None
     _pool_owner: int = 0
 
@@ -131,6 +132,12 @@ class Publication:
             for name in DUMPS
             for dump in [self.dump(name)]
         ]
+
+    def void(self) -> Graph:
+        """The VoID and DCAT description, computed on first use (it counts the whole graph)."""
+        if self._void is None:
+            self._void = void_description(self.store, self.modified.date(), self.distributions())
+        return self._void
 
     def report(self) -> ValidationReport:
         """The SHACL validation report of the data being served, computed on first use."""
