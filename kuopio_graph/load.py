@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,17 +74,14 @@ def read_source(path: Path, base: str) -> bytes:
     return content
 
 
-CHUNK = 8 * 1024 * 1024
-"""Bytes of N-Triples loaded at a time, so a progress bar can move during a large file."""
-
-
 def load(
     settings: Settings, files: Iterable[SourceFile] | None = None, progress: bool = False
 ) -> GraphStore:
     """Load the files the settings name (or ``files``) into a new in-memory store.
 
-    With ``progress``, a progress bar on standard error follows the bytes loaded (when it is
-    a terminal).
+    Each file loads in one piece, so its blank nodes keep their identity throughout. With
+    ``progress``, a progress bar on standard error follows the bytes loaded, file by file
+    (when it is a terminal).
     """
     store = GraphStore(settings.base)
     sources = list(discover(settings) if files is None else files)
@@ -94,29 +91,14 @@ def load(
     ) as bar:
         for source in sources:
             content = read_source(source.path, settings.base)
-            line = 0
-            for chunk in _chunks(content, source.format):
-                try:
-                    store.load(chunk, source.format, source.graph)
-                except SyntaxError as error:
-                    at = None if error.lineno is None else line + error.lineno
-                    raise LoadError(source.path, _parser_message(error), at, error.offset) from None
-                line += chunk.count(b"\n")
-                bar.update(len(chunk))
+            try:
+                store.load(content, source.format, source.graph)
+            except SyntaxError as error:
+                raise LoadError(
+                    source.path, _parser_message(error), error.lineno, error.offset
+                ) from None
+            bar.update(len(content))
     return store
-
-
-def _chunks(content: bytes, fmt: ox.RdfFormat) -> Iterator[bytes]:
-    """N-Triples in whole lines of about :data:`CHUNK` bytes; any other format whole."""
-    if fmt != ox.RdfFormat.N_TRIPLES:
-        yield content
-        return
-    start = 0
-    while start < len(content):
-        end = content.find(b"\n", start + CHUNK)
-        end = len(content) if end == -1 else end + 1
-        yield content[start:end]
-        start = end
 
 
 def subjects_by_file(files: Iterable[SourceFile], base: str) -> dict[str, list[Path]]:

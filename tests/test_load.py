@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -83,18 +82,16 @@ def test_another_base_rewrites_every_minted_iri(settings: Settings) -> None:
     assert leftover == []
 
 
-def test_large_ntriples_load_in_chunks_and_errors_keep_their_line(
-    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+def test_blank_nodes_keep_their_identity_across_a_large_file(
+    tmp_path: Path, settings: Settings
 ) -> None:
-    monkeypatch.setattr(sys.modules["kuopio_graph.load"], "CHUNK", 100)
-    lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(50)]
-    good = tmp_path / "good.nt"
-    good.write_text("".join(lines))
-    store = load(settings.with_values({"extra": [good], "data": [], "ontology": []}))
-    assert len(store) == 50
-    lines[37] = "<http://example.org/broken> <http://example.org/p> .\n"
-    bad = tmp_path / "bad.nt"
-    bad.write_text("".join(lines))
-    with pytest.raises(LoadError) as caught:
-        load(settings.with_values({"extra": [bad], "data": [], "ontology": []}))
-    assert caught.value.line == 38
+    lines = ["<http://example.org/a> <http://example.org/p> _:b .\n"]
+    lines += [f'<http://example.org/s{i}> <http://example.org/q> "{i}" .\n' for i in range(20000)]
+    lines += ['_:b <http://example.org/r> "end" .\n']
+    big = tmp_path / "big.nt"
+    big.write_text("".join(lines))
+    store = load(settings.with_values({"extra": [big], "data": [], "ontology": []}))
+    joined = (
+        "ASK { <http://example.org/a> <http://example.org/p> ?b . ?b <http://example.org/r> ?e }"
+    )
+    assert store.query(joined).answer
