@@ -94,17 +94,26 @@ PROCESSES = Processes()
 
 @contextmanager
 def cleanup() -> Iterator[None]:
-    """Stop every started process on exit, error, Ctrl+C or SIGTERM."""
+    """Stop every started process on exit, error, Ctrl+C, SIGTERM or SIGHUP.
+
+    SIGINT is handled even where it was ignored (a background job of a script), so that an
+    interrupt always stops the run and its servers.
+    """
 
     def terminate(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, terminate) for signum in handled}
     try:
         yield
+    except KeyboardInterrupt as interrupt:
+        print(f"interrupted ({interrupt}); stopping the servers", file=sys.stderr)
+        raise SystemExit(130) from None
     finally:
         PROCESSES.stop_all()
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def free_port() -> int:
@@ -171,6 +180,55 @@ def pss(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> float:
+    """CPU seconds every core of the machine has spent busy since boot (from /proc/stat)."""
+    with open("/proc/stat") as handle:
+        fields = [int(value) for value in handle.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used by ``pid``'s tree: each live process and the children it has reaped."""
+    total = 0
+    for member in process_tree(pid):
+        try:
+            with open(f"/proc/{member}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])
+    return total / CLOCK_TICKS
+
+
+def wait_for_quiet(
+    limit: float = 0.25, patience: float = 120.0, ignore: int | None = None
+) -> tuple[float, float]:
+    """Wait until the rest of the machine uses under ``limit`` of its cores (2 s samples).
+
+    Gives up after ``patience`` seconds. Returns (seconds waited, the last busy fraction).
+    """
+    cores = len(os.sched_getaffinity(0))
+    began = time.monotonic()
+    while True:
+        before, mine = machine_cpu(), _own_cpu() + (tree_cpu(ignore) if ignore else 0.0)
+        time.sleep(2.0)
+        used = machine_cpu() - before
+        used -= _own_cpu() + (tree_cpu(ignore) if ignore else 0.0) - mine
+        fraction = max(0.0, used) / (2.0 * cores)
+        waited = time.monotonic() - began
+        if fraction < limit or waited >= patience:
+            return waited, fraction
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 class MemorySampler:
@@ -327,6 +385,10 @@ class LoadResult:
     """Distinct request paths sent."""
     client_cpu: float = 0.0
     """CPU seconds the load generator (this process) used meanwhile."""
+    server_cpu: float = 0.0
+    """CPU seconds the server's process tree used meanwhile (if its pid was given)."""
+    other_cpu: float = 0.0
+    """CPU seconds every other process on the machine used meanwhile: the run's noise."""
 
     @property
     def ok(self) -> int:
@@ -364,6 +426,7 @@ def run_load(
     timeout: float,
     seed: int,
     stop: threading.Event | None = None,
+    server_pid: int | None = None,
 ) -> LoadResult:
     """``clients`` threads, each sending requests back to back for ``duration`` seconds.
 
@@ -409,6 +472,8 @@ def run_load(
             client.close()
 
     cpu = os.times()
+    busy = machine_cpu()
+    server = tree_cpu(server_pid) if server_pid else 0.0
     started = time.perf_counter()
     threads = [
         threading.Thread(target=client_loop, args=(number,), daemon=True)
@@ -421,7 +486,9 @@ def run_load(
     elapsed = time.perf_counter() - started
     now = os.times()
     used = now.user + now.system - cpu.user - cpu.system
-    return LoadResult(outcomes, elapsed, clients, len(paths), used)
+    server = tree_cpu(server_pid) - server if server_pid else 0.0
+    other = max(0.0, machine_cpu() - busy - used - server) if server_pid else 0.0
+    return LoadResult(outcomes, elapsed, clients, len(paths), used, server, other)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:

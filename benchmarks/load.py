@@ -27,6 +27,7 @@ import os
 import random
 import time
 import urllib.parse
+from collections.abc import Callable
 
 from .common import (
     ROOT,
@@ -38,12 +39,15 @@ from .common import (
     ms,
     p50_p99,
     run_load,
+    wait_for_quiet,
 )
 from .mix import HTML, MIX, Manifest, entity_page_path
 from .servers import PROJECT, start
 
 
-def requests(endpoint: str, manifest: Manifest, page_share: float) -> object:
+def requests(
+    endpoint: str, manifest: Manifest, page_share: float
+) -> Callable[[random.Random], Request]:
     """Mix queries, weighted as in the mix, and entity pages (a hub one time in five)."""
     weights = [query.weight for query in MIX]
 
@@ -86,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = Manifest(json.loads(data.with_name(data.name + ".json").read_text()))
     logs = cache_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    waited, busy = wait_for_quiet()
     with cleanup():
         running = start(PROJECT, data, logs, 120.0, workers=args.workers)
         try:
@@ -96,11 +101,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             result = run_load(
                 running.port,
-                requests(running.endpoint, manifest, args.page_share),  # type: ignore[arg-type]
+                requests(running.endpoint, manifest, args.page_share),
                 args.clients,
                 args.duration,
                 args.timeout,
                 args.seed,
+                server_pid=running.process.pid,
             )
         finally:
             running.stop()
@@ -119,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(kinds.items()))})" if kinds else ""),
         f"- peak memory: RSS of the tree {mib(running.sampler.peak_rss)} MiB"
         f" ({running.sampler.peak_processes} processes), PSS {mib(running.sampler.peak_pss)} MiB",
-        f"- the load generator used {result.client_cpu / result.elapsed:.0%} of a core",
+        f"- CPU: the server used {result.server_cpu / result.elapsed:.0%} of a core, the load"
+        f" generator {result.client_cpu / result.elapsed:.0%}, other processes"
+        f" {result.other_cpu / result.elapsed:.0%} (waited {waited:.0f} s for a quiet machine"
+        f" first; {busy:.0%} busy then)",
         f"- took {time.monotonic() - began:.0f} s",
         "",
         "| request | answered | errors | p50 / p99 (ms) | max (ms) |",

@@ -295,10 +295,15 @@ def entity_page_path(rng: random.Random, manifest: Manifest, hub: bool = False) 
     """The path (``/id/…``) of an entity page: a typical resource, or a hub many things link to.
 
     Hubs are the City of Kuopio, the roles, the themes and the largest networks: their pages
-    list thousands of backlinks at a million triples.
+    have thousands of backlinks at a million triples.
     """
     if hub:
         hubs = manifest.data["hubs"]
-        choices = [hubs["city"], *hubs["roles"][:3], *hubs["themes"][:3], *hubs["largest_networks"]]
+        choices: list[str] = [
+            hubs["city"],
+            *hubs["roles"][:3],
+            *hubs["themes"][:3],
+            *hubs["largest_networks"],
+        ]
         return "/id/" + rng.choice(choices)
     return "/id/" + manifest.any_entity(rng)[len(manifest.base) + 4 : -1]

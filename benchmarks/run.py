@@ -33,6 +33,7 @@ import shlex
 import subprocess
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .common import (
@@ -49,6 +50,7 @@ from .common import (
     percentile,
     run_load,
     tool,
+    wait_for_quiet,
 )
 from .compare import Normalised, difference, normalise
 from .mix import HTML, MIX, Manifest, entity_page_path
@@ -59,6 +61,8 @@ TARGET_RDFLIB = 50.0
 TARGET_PAGE_P99 = 0.050
 TARGET_STARTUP = 10.0
 PAGES = ("entity_page", "entity_page_hub")
+NOISY = 0.15
+"""Share of a core that other processes may use during a mix before it is run again."""
 
 
 @dataclass
@@ -108,7 +112,9 @@ def check_queries(manifest: Manifest, samples: int, seed: int) -> list[tuple[str
     ]
 
 
-def mix_request(endpoint: str, manifest: Manifest, unique: bool = False) -> object:
+def mix_request(
+    endpoint: str, manifest: Manifest, unique: bool = False
+) -> Callable[[random.Random], Request]:
     """A function that draws the next mix request for a client.
 
     With ``unique``, each query text ends with a comment holding a random number, so no two
@@ -127,7 +133,7 @@ def mix_request(endpoint: str, manifest: Manifest, unique: bool = False) -> obje
     return next_request
 
 
-def page_request(manifest: Manifest) -> object:
+def page_request(manifest: Manifest) -> Callable[[random.Random], Request]:
     """A function that draws the next entity page: a typical resource, one time in five a hub."""
 
     def next_request(rng: random.Random) -> Request:
@@ -153,6 +159,9 @@ def bench_server(
     is_rdflib = name == RDFLIB
     timeout = args.rdflib_timeout if is_rdflib else args.timeout
     deadline = args.rdflib_startup_deadline if is_rdflib else args.startup_deadline
+    waited, busy = wait_for_quiet(patience=args.quiet_patience)
+    if waited > 2.5 or busy >= 0.25:
+        result.note = f"waited {waited:.0f} s for the machine to be quiet ({busy:.0%} busy after)"
     print(f"  {name}: starting", file=sys.stderr, flush=True)
     try:
         running = start(name, data, log_dir, deadline, workers=args.workers)
@@ -161,28 +170,38 @@ def bench_server(
         print(f"  {name}: {result.failure}", file=sys.stderr, flush=True)
         result.seconds = time.monotonic() - began
         return result
-    result.startup, result.note = running.startup, running.note
+    result.startup = running.startup
+    result.note = "; ".join(n for n in (running.note, result.note) if n)
     print(f"  {name}: answering after {running.startup:.1f} s", file=sys.stderr, flush=True)
     try:
         _check(running, checks, result, timeout, args.check_budget)
         print(f"  {name}: mix, {args.clients} clients for {args.duration:g} s", file=sys.stderr)
-        result.mix = run_load(
-            running.port,
-            mix_request(running.endpoint, manifest, args.unique),  # type: ignore[arg-type]
-            args.clients,
-            args.duration,
-            timeout,
-            args.seed,
-        )
+        for attempt in (1, 2):
+            mix = run_load(
+                running.port,
+                mix_request(running.endpoint, manifest, args.unique),
+                args.clients,
+                args.duration,
+                timeout,
+                args.seed,
+                server_pid=running.process.pid,
+            )
+            if result.mix is None or mix.other_cpu < result.mix.other_cpu:
+                result.mix = mix
+            if attempt == 2 or mix.other_cpu / mix.elapsed <= NOISY:
+                break
+            print(f"  {name}: other work ran during the mix; once more", file=sys.stderr)
+            wait_for_quiet(patience=args.quiet_patience, ignore=running.process.pid)
         if name == PROJECT and args.page_duration > 0:
             print(f"  {name}: entity pages for {args.page_duration:g} s", file=sys.stderr)
             result.pages = run_load(
                 running.port,
-                page_request(manifest),  # type: ignore[arg-type]
+                page_request(manifest),
                 args.clients,
                 args.page_duration,
                 timeout,
                 args.seed,
+                server_pid=running.process.pid,
             )
     finally:
         running.stop()
@@ -377,8 +396,15 @@ def size_report(size: SizeResult, args: argparse.Namespace) -> str:
         if s.truncated
     ]
     notes += [
-        f"{s.name}: {s.seconds:.0f} s in all; the load generator used"
-        f" {s.mix.client_cpu / s.mix.elapsed:.0%} of a core during its mix"
+        f"{s.name}: {s.seconds:.0f} s in all; during its mix the server used"
+        f" {s.mix.server_cpu / s.mix.elapsed:.0%} of a core, the load generator"
+        f" {s.mix.client_cpu / s.mix.elapsed:.0%}, and other processes"
+        f" {s.mix.other_cpu / s.mix.elapsed:.0%}"
+        + (
+            " (**noisy: other work on the machine**)"
+            if s.mix.other_cpu / s.mix.elapsed > 0.15
+            else ""
+        )
         for s in servers.values()
         if s.mix
     ]
@@ -481,8 +507,9 @@ def report(
         *head,
         f"- took {seconds:.0f} s",
         "",
-        "Each server runs alone, one after the other, on the same generated file; the clients"
-        " run on the same machine. Latencies are under load (closed loop, keep-alive)."
+        "Each server runs alone, one after the other, on the same generated file, once the"
+        " machine is quiet; the clients run on the same machine. Latencies are under load"
+        " (closed loop, keep-alive)."
         " `kuopio-graph ÷ it` is the project's mix throughput over that server's."
         " Peak RSS sums every process of the server's tree (pages shared after fork counted"
         " in each); PSS counts shared pages once.",
@@ -524,6 +551,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--check-samples", type=int, default=3, help="parameter sets per query")
     parser.add_argument(
         "--check-budget", type=float, default=180.0, help="seconds for the answer checks"
+    )
+    parser.add_argument(
+        "--quiet-patience",
+        type=float,
+        default=120.0,
+        help="seconds to wait, before each server, for other work on the machine to stop",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="where data is cached")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")

@@ -38,6 +38,7 @@ import random
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .common import (
@@ -54,6 +55,7 @@ from .common import (
     ms,
     percentile,
     run_load,
+    wait_for_quiet,
 )
 from .mix import BY_NAME, SELECT, Manifest
 from .servers import PROJECT, start
@@ -96,7 +98,7 @@ def query_memory_mib() -> int | None:
     return int(value) if value is not None else None
 
 
-def light_request(endpoint: str, manifest: Manifest) -> object:
+def light_request(endpoint: str, manifest: Manifest) -> Callable[[random.Random], Request]:
     """The others' query: one entity's description, a different entity each time."""
     query = BY_NAME["entity_description"]
 
@@ -125,12 +127,13 @@ def run_phase(
     def others() -> None:
         result["load"] = run_load(
             port,
-            light_request(endpoint, manifest),  # type: ignore[arg-type]
+            light_request(endpoint, manifest),
             args.clients,
             args.duration,
             args.timeout,
             args.seed,
             stop,
+            server_pid=root_pid,
         )
 
     load = threading.Thread(target=others, daemon=True)
@@ -201,6 +204,9 @@ def phase_report(phase: Phase, args: argparse.Namespace, cap_mib: int | None) ->
         f"| memory: PSS with the others only → peak with the runaway (MiB) |"
         f" {mib(phase.baseline_pss)} →"
         f" {mib(phase.peak_pss)} |",
+        f"| CPU: server / load generator / other processes (share of a core) |"
+        f" {others.server_cpu / others.elapsed:.0%} / {others.client_cpu / others.elapsed:.0%}"
+        f" / {others.other_cpu / others.elapsed:.0%} |",
         f"| peak memory: RSS of the tree / of the largest process (MiB) |"
         f" {mib(phase.peak_rss)} / {mib(phase.peak_single)} |",
         "",
@@ -258,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     cap = query_memory_mib()
     phases: list[Phase] = []
+    waited, busy = wait_for_quiet()
     with cleanup():
         running = start(
             PROJECT,
@@ -286,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         f"- data: {manifest.data['triples']:,} generated triples; {PROJECT} with"
         f" `--workers {args.workers} --query-timeout {args.query_timeout:g}`; {args.clients}"
         f" other clients sending entity descriptions for {args.duration:g} s per phase",
-        f"- took {time.monotonic() - began:.0f} s",
+        f"- took {time.monotonic() - began:.0f} s (waited {waited:.0f} s for a quiet machine"
+        f" first; {busy:.0%} busy then)",
         "",
     ]
     for phase in phases:
