@@ -76,7 +76,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--page-share", type=float, default=0.25)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, help="the project's --workers (default: its own)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results-load.md")
     return parser.parse_args(argv)
@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         f" `nproc` {len(os.sched_getaffinity(0))}",
         "- command: `python -m benchmarks.load " + " ".join(sys.argv[1:]) + "`",
         f"- data: {manifest.data['triples']:,} generated triples; {PROJECT} with"
-        f" `--workers {args.workers}`, started in {running.startup:.1f} s",
+        f" {f'`--workers {args.workers}`' if args.workers else 'its default settings'},"
+        f" started in {running.startup:.1f} s",
         f"- {args.clients} clients for {args.duration:g} s ({result.elapsed:.1f} s with the"
         f" last answers): {result.ok} answered ({result.throughput:.1f}/s), {result.errors}"
         " errors"

@@ -543,7 +543,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="make every query text unique (a comment), so that no answer cache helps",
     )
-    parser.add_argument("--workers", type=int, default=2, help="the project's --workers")
+    parser.add_argument("--workers", type=int, help="the project's --workers (default: its own)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--rdflib-timeout", type=float, default=60.0)
     parser.add_argument("--startup-deadline", type=float, default=120.0)

@@ -247,7 +247,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=16, help="clients besides the runaway")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per phase")
     parser.add_argument("--query-timeout", type=float, default=5.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, help="the project's --workers (default: its own)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per light request")
     parser.add_argument("--kinds", nargs="+", choices=sorted(RUNAWAYS), default=["cpu", "memory"])
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results-runaway.md")
@@ -291,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         f" `nproc` {len(os.sched_getaffinity(0))}",
         "- command: `python -m benchmarks.runaway " + " ".join(sys.argv[1:]) + "`",
         f"- data: {manifest.data['triples']:,} generated triples; {PROJECT} with"
-        f" `--workers {args.workers} --query-timeout {args.query_timeout:g}`; {args.clients}"
+        f" `{f'--workers {args.workers} ' if args.workers else ''}--query-timeout"
+        f" {args.query_timeout:g}`; {args.clients}"
         f" other clients sending entity descriptions for {args.duration:g} s per phase",
         f"- took {time.monotonic() - began:.0f} s (waited {waited:.0f} s for a quiet machine"
         f" first; {busy:.0%} busy then)",

@@ -1,7 +1,8 @@
 """The three servers compared, each started on a free loopback port over the same N-Triples file.
 
-- ``kuopio-graph``: the project's server, ``kuopio-graph serve --no-bundled DATA.nt`` (gunicorn,
-  ``--workers`` processes, each with its pool of forked query processes).
+- ``kuopio-graph``: the project's server, ``kuopio-graph serve --no-bundled DATA.nt`` with its
+  default settings (Granian; one worker process with four threads and a pool of forked query
+  processes).
 - ``oxigraph``: the native Oxigraph server from PyPI (``oxigraph serve``) with its **in-memory**
   store: started without ``--location``, then the file is sent to its Graph Store endpoint
   (``POST /store?default``), which is the only way to fill an in-memory server.
@@ -76,7 +77,7 @@ def start(
     data: Path,
     log_dir: Path,
     deadline: float,
-    workers: int = 2,
+    workers: int | None = None,
     extra: tuple[str, ...] = (),
 ) -> Running:
     """Start server ``name`` over ``data``; raise :class:`StartFailed` past ``deadline`` s."""
@@ -88,7 +89,7 @@ def start(
     if name == PROJECT:
         argv = [
             tool("kuopio-graph"), "serve", "--no-bundled", str(data), "--port", str(port),
-            "--base", BASE, "--workers", str(workers), *extra,
+            "--base", BASE, *(["--workers", str(workers)] if workers else []), *extra,
         ]  # fmt: skip
         endpoint = "/sparql"
     elif name == OXIGRAPH:

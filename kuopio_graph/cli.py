@@ -285,7 +285,8 @@ def stats_command(
 @dataset_options
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
-@click.option("--workers", type=int, help="Web server worker processes (default 2).")
+@click.option("--workers", type=int, help="Web server worker processes (default 1).")
+@click.option("--threads", type=int, help="Requests each worker handles at once (default 4).")
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default 10).")
 @click.option("--max-results", type=int, help="Most rows or triples in an answer (default 10000).")
 @click.option(
@@ -302,11 +303,12 @@ def serve_command(
     host: str | None,
     port: int | None,
     workers: int | None,
+    threads: int | None,
     query_timeout: float | None,
     max_results: int | None,
     check: bool | None,
 ) -> None:
-    """Serve the SPARQL endpoint and the linked-data pages under gunicorn."""
+    """Serve the SPARQL endpoint and the linked-data pages (Granian, an HTTP server)."""
     settings = build_settings(paths, base, config, bundled).with_values(
         {
             key: value
@@ -314,6 +316,7 @@ def serve_command(
                 "host": host,
                 "port": port,
                 "workers": workers,
+                "threads": threads,
                 "query_timeout": query_timeout,
                 "max_results": max_results,
             }.items()

@@ -48,14 +48,17 @@ class Settings:
     )
     host: str = _setting("127.0.0.1", "Address the service listens on.")
     port: int = _setting(8080, "Port the service listens on.")
-    workers: int = _setting(2, "Web server worker processes.")
-    query_workers: int = _setting(2, "Query processes per web server worker.")
+    workers: int = _setting(1, "Web server worker processes.")
+    threads: int = _setting(4, "Requests each web server worker handles at once.")
+    query_workers: int = _setting(4, "Query processes per web server worker.")
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
     max_results: int = _setting(10000, "Most rows (or triples) a SPARQL answer holds.")
     query_memory: int = _setting(1024, "Megabytes of memory a query may use beyond the store.")
     query_budget: float = _setting(60.0, "Seconds of query time a client may use per minute.")
     error_budget: int = _setting(30, "Failed queries a client may send per minute.")
-    cache_size: int = _setting(64, "Megabytes of answers each web server process keeps.")
+    cache_size: int = _setting(
+        64, "Megabytes of answers each web server process keeps for repeated requests."
+    )
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")) or not self.base.endswith("/"):
@@ -63,6 +66,7 @@ class Settings:
         for name in (
             "port",
             "workers",
+            "threads",
             "query_workers",
             "query_timeout",
             "max_results",

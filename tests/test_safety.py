@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from kuopio_graph import GraphStore, Settings
 from webapp import create_app
 from webapp.budget import WINDOW, Budgets
-from webapp.publication import get_publication
+from webapp.caching import ResponseCache
+from webapp.publication import Publication
 
 JSON = "application/sparql-results+json"
 LIGHT = "SELECT ?s WHERE { ?s a kuopio:ThematicNetwork }"
@@ -103,17 +104,50 @@ def test_a_query_past_its_memory_is_stopped_and_the_service_goes_on(
     )
 
 
-def test_identical_requests_are_answered_from_the_cache(client: FlaskClient, app: Flask) -> None:
+def test_identical_requests_are_answered_from_the_cache(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = app.wsgi_app
+    assert isinstance(cache, ResponseCache)
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # cache test"
+    before = len(cache.responses._entries)
     first = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
-    with app.app_context():
-        cache = get_publication().answers
-        cached = [job for job in cache._entries if job.query == query]
-    assert len(cached) == 1
+    assert len(cache.responses._entries) == before + 1
+    monkeypatch.setattr(Publication, "pool", lambda _: pytest.fail("a query worker was asked"))
     second = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
     assert second.data == first.data
+    assert second.headers == first.headers
+    monkeypatch.undo()
     as_csv = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert as_csv.content_type.startswith("text/csv")
+    assert len(cache.responses._entries) == before + 2
+
+
+def test_conditional_and_failed_requests_are_not_kept(client: FlaskClient, app: Flask) -> None:
+    cache = app.wsgi_app
+    assert isinstance(cache, ResponseCache)
+    before = len(cache.responses._entries)
+    client.get("/sparql", query_string={"query": "SELECT * WHERE {"}, headers={"Accept": JSON})
+    client.get("/id/no/such/thing")
+    etag = client.get("/", headers={"Accept": "text/html"}).headers["ETag"]
+    assert len(cache.responses._entries) == before + 1  # the home page
+    again = client.get("/", headers={"Accept": "text/html", "If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_posted_queries_are_kept_by_body(client: FlaskClient) -> None:
+    for query in (
+        "ASK { ?s ?p ?o }",
+        "ASK { ?s <http://example.org/none> ?o }",
+        "ASK { ?s ?p ?o }",
+    ):
+        first = client.post("/sparql", data={"query": query}, headers={"Accept": JSON})
+        direct = client.post(
+            "/sparql",
+            data=query,
+            headers={"Accept": JSON, "Content-Type": "application/sparql-query"},
+        )
+        assert first.json == direct.json == {"head": {}, "boolean": "example.org" not in query}
 
 
 HOSTILE = st.sampled_from(

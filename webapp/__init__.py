@@ -1,6 +1,6 @@
 """The web service: a SPARQL 1.1 endpoint and content-negotiated pages for every resource.
 
-Build it with :func:`create_app`; ``kuopio-graph serve`` runs it under gunicorn.
+Build it with :func:`create_app`; ``kuopio-graph serve`` runs it under Granian.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestURITooLarge
 from kuopio_graph import GraphStore, Settings, ValidationReport, discover, load
 
 from . import dataset, errors, pages, sparql
+from .caching import ResponseCache, mark_cacheable
 from .i18n import choose_language
 from .negotiation import HTML
 from .publication import EXTENSION_KEY, Publication, get_publication
@@ -39,7 +40,7 @@ def create_app(
     app = Flask(__name__)
     # Never turn "//host" into a redirect to another site.
     app.url_map.merge_slashes = False
-    app.config.from_mapping(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.config.from_mapping(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=MAX_BODY_LENGTH)
     app.config.from_mapping(config or {})
     files = discover(settings)
     app.extensions[EXTENSION_KEY] = Publication.build(
@@ -57,12 +58,18 @@ def create_app(
     app.context_processor(template_helpers)
     app.before_request(refuse_long_urls)
     app.after_request(add_caching_headers)
+    app.after_request(mark_cacheable)
     errors.register(app)
+    app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
+        app.wsgi_app, capacity=settings.cache_size * 1024 * 1024, max_body=MAX_BODY_LENGTH
+    )
     return app
 
 
+MAX_BODY_LENGTH = 1024 * 1024
+"""The largest request body accepted (a POSTed query); past it, 413."""
 MAX_URL_LENGTH = 8190
-"""The longest request target answered (gunicorn's own limit); past it, 414."""
+"""The longest request target answered; past it, 414."""
 
 
 def refuse_long_urls() -> None:

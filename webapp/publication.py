@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +26,8 @@ from kuopio_graph import (
     shapes_graph,
     validate,
 )
-from kuopio_graph.cache import AnswerCache
 from kuopio_graph.description import Distribution, void_description
-from kuopio_graph.executor import QueryAnswer, QueryJob, QueryPool
+from kuopio_graph.executor import QueryPool
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
 
@@ -73,13 +73,14 @@ class Publication:
     queries: dict[str, NamedQuery]
     display_labels: dict[str, dict[str, str]]
     budgets: Budgets
-    answers: AnswerCache[QueryJob, QueryAnswer]
     _dumps: dict[str, Dump] = field(default_factory=dict)
     _report: ValidationReport | None = None
     _shapes: Graph | None = None
     _void: Graph | None = None
     _pool: QueryPool | None = None
     _pool_owner: int = 0
+    _building: threading.RLock = field(default_factory=threading.RLock)
+    """Held while something computed on first use is built: threads share a publication."""
 
     @classmethod
     def build(
@@ -104,19 +105,19 @@ class Publication:
             queries=named_queries(settings.queries, settings.base),
             display_labels=_display_labels(),
             budgets=Budgets(settings.query_budget, settings.error_budget),
-            answers=AnswerCache(settings.cache_size * 1024 * 1024),
             _report=report,
         )
 
     def dump(self, name: str) -> Dump:
         """The dump called ``name`` (a key of :data:`DUMPS`), built on first use."""
-        if name not in self._dumps:
-            format_name, compressed = DUMPS[name]
-            fmt = find(RDF_FORMATS + DATASET_FORMATS, format_name)
-            content = self.store.dump(fmt)
-            self._dumps[name] = Dump(
-                name, fmt, compressed, gzip.compress(content, mtime=0) if compressed else content
-            )
+        with self._building:
+            if name not in self._dumps:
+                format_name, compressed = DUMPS[name]
+                fmt = find(RDF_FORMATS + DATASET_FORMATS, format_name)
+                content = self.store.dump(fmt)
+                if compressed:
+                    content = gzip.compress(content, mtime=0)
+                self._dumps[name] = Dump(name, fmt, compressed, content)
         return self._dumps[name]
 
     def distributions(self) -> list[Distribution]:
@@ -135,30 +136,26 @@ class Publication:
 
     def void(self) -> Graph:
         """The VoID and DCAT description, computed on first use (it counts the whole graph)."""
-        if self._void is None:
-            self._void = void_description(self.store, self.modified.date(), self.distributions())
+        with self._building:
+            if self._void is None:
+                self._void = void_description(
+                    self.store, self.modified.date(), self.distributions()
+                )
         return self._void
 
     def report(self) -> ValidationReport:
         """The SHACL validation report of the data being served, computed on first use."""
-        if self._report is None:
-            self._report = validate(self.store, self.shapes(), self.files)
+        with self._building:
+            if self._report is None:
+                self._report = validate(self.store, self.shapes(), self.files)
         return self._report
 
     def shapes(self) -> Graph:
         """The SHACL shapes, parsed on first use."""
-        if self._shapes is None:
-            self._shapes = shapes_graph(self.settings.shapes, self.settings.base)
+        with self._building:
+            if self._shapes is None:
+                self._shapes = shapes_graph(self.settings.shapes, self.settings.base)
         return self._shapes
-
-    def answer(self, job: QueryJob) -> QueryAnswer:
-        """The answer to ``job``: from the cache, else from a query worker (then cached)."""
-        cached = self.answers.get(job)
-        if cached is not None:
-            return cached
-        answer = self.pool().run(job)
-        self.answers.put(job, answer)
-        return answer
 
     def pool(self) -> QueryPool:
         """This process's pool of query workers, started on first use.
@@ -166,16 +163,17 @@ class Publication:
         A web server forks its workers after the app is built; each starts its own pool,
         forked in turn from a process that holds the store.
         """
-        if self._pool is None or self._pool_owner != os.getpid():
-            self._pool = QueryPool(
-                self.store,
-                size=self.settings.query_workers,
-                timeout=self.settings.query_timeout,
-                max_results=self.settings.max_results,
-                memory=self.settings.query_memory * 1024 * 1024,
-            )
-            self._pool_owner = os.getpid()
-        return self._pool
+        with self._building:
+            if self._pool is None or self._pool_owner != os.getpid():
+                self._pool = QueryPool(
+                    self.store,
+                    size=self.settings.query_workers,
+                    timeout=self.settings.query_timeout,
+                    max_results=self.settings.max_results,
+                    memory=self.settings.query_memory * 1024 * 1024,
+                )
+                self._pool_owner = os.getpid()
+            return self._pool
 
 
 def get_publication() -> Publication:

@@ -1,48 +1,50 @@
-"""Serve the app under gunicorn, a production WSGI server, from the process that loaded it."""
+"""Serve the app under Granian, a production HTTP server, from the process that loaded it.
+
+Granian parses HTTP and keeps connections alive in compiled code and hands each request to the
+WSGI app on one of a few threads; its worker processes fork from this one, so they share the
+loaded store copy-on-write. One worker process is the default: its threads spend most of a
+query waiting for a query process (see :mod:`kuopio_graph.executor`), and one process keeps one
+cache of answers where several would each miss on their own.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
-from gunicorn.app.base import BaseApplication
+from granian.constants import Interfaces
+from granian.http import HTTP1Settings
+from granian.server import MPServer
 
 from kuopio_graph import Settings
 
 from . import MAX_URL_LENGTH
 
+ACCESS_LOG_FORMAT = (
+    '%(addr)s - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms'
+)
+"""One line per request, on standard output."""
 
-class Server(BaseApplication):  # type: ignore[misc]
-    """gunicorn with the app already built: workers fork from a process that holds the store."""
 
-    def __init__(self, app: Flask, settings: Settings) -> None:
-        self.application = app
-        self.options = {
-            "bind": f"{settings.host}:{settings.port}",
-            "workers": settings.workers,
-            "worker_class": "sync",
-            "preload_app": True,
-            # A request waits at most twice the query limit (for a free worker, then the query).
-            "timeout": int(2 * settings.query_timeout + 30),
-            "accesslog": "-",
-            "errorlog": "-",
-            "proc_name": "kuopio-graph",
-            "control_socket_disable": True,
-            # The longest request line gunicorn allows, for long queries sent with GET.
-            "limit_request_line": MAX_URL_LENGTH,
-        }
-        super().__init__()
-
-    def load_config(self) -> None:
-        """Hand gunicorn the options above."""
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        """The WSGI app."""
-        return self.application
+def server(app: Flask, settings: Settings) -> MPServer:
+    """A Granian server for ``app`` with the workers and address ``settings`` name."""
+    return MPServer(
+        # Granian names the app by import path; the loader below hands it the built app instead.
+        "webapp:create_app",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        workers=settings.workers,
+        blocking_threads=settings.threads,
+        # Room for the longest request target the app answers (it gives 414 past that).
+        http1_settings=HTTP1Settings(max_buffer_size=MAX_URL_LENGTH + 64 * 1024),
+        # A worker that dies is replaced, forked again from this process.
+        respawn_failed_workers=True,
+        respawn_interval=0.5,
+        workers_kill_timeout=int(settings.query_timeout) + 5,
+        log_access=True,
+        log_access_format=ACCESS_LOG_FORMAT,
+    )
 
 
 def serve(app: Flask, settings: Settings) -> None:
     """Run until stopped (Ctrl+C or SIGTERM)."""
-    Server(app, settings).run()
+    server(app, settings).serve(target_loader=lambda *_: app, wrap_loader=False)

@@ -147,7 +147,7 @@ def run(
     publication.budgets.check(client)
     started = time.monotonic()
     try:
-        return publication.answer(QueryJob(query, solutions_type, graph_type, *graphs))
+        return publication.pool().run(QueryJob(query, solutions_type, graph_type, *graphs))
     except KuopioGraphError as error:
         publication.budgets.charge_error(client)
         raise _http_error(query, error) from None
