@@ -285,11 +285,17 @@ class Answer:
 
 
 class Client:
-    """One keep-alive HTTP/1.1 connection to a loopback server, reopened when it drops."""
+    """One keep-alive HTTP/1.1 connection to a loopback server, reopened when it drops.
 
-    def __init__(self, port: int, timeout: float) -> None:
+    Client ``number`` connects from its own loopback address (127.0.0.2, 127.0.0.3, …: Linux
+    answers for all of 127.0.0.0/8), so a server that keeps per-client budgets by address sees
+    as many clients as there are, as it would on a network.
+    """
+
+    def __init__(self, port: int, timeout: float, number: int = 0) -> None:
         self.port = port
         self.timeout = timeout
+        self.source = (f"127.0.{(number + 2) // 256}.{(number + 2) % 256}", 0)
         self.connection: http.client.HTTPConnection | None = None
 
     def request(
@@ -304,7 +310,9 @@ class Client:
         for attempt in (1, 2):
             reused = self.connection is not None
             if self.connection is None:
-                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+                self.connection = http.client.HTTPConnection(
+                    HOST, self.port, timeout=self.timeout, source_address=self.source
+                )
             try:
                 self.connection.request(method, path, body=body, headers=headers or {})
                 response = self.connection.getresponse()
@@ -442,7 +450,7 @@ def run_load(
 
     def client_loop(number: int) -> None:
         rng = random.Random(seed * 1000 + number)
-        client = Client(port, timeout)
+        client = Client(port, timeout, number)
         try:
             while time.perf_counter() < deadline and not stop.is_set():
                 request = next_request(rng)

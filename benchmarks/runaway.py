@@ -141,7 +141,7 @@ def run_phase(
     time.sleep(1.0)  # let the others reach a steady state first
     baseline = MemorySampler(root_pid, interval=3600)  # one sample: the others, no runaway
     baseline.stop()
-    client = Client(port, timeout=args.query_timeout + 30)
+    client = Client(port, timeout=args.query_timeout + 30, number=args.clients)  # its own address
     deadline = time.monotonic() + args.duration - 2.0
     path = f"{endpoint}?{urllib.parse.urlencode({'query': RUNAWAYS[kind]})}"
     try:

@@ -63,12 +63,23 @@ WHERE {
 }
 """
 
-BACKLINKS = """
+BACKLINKS_SHOWN = 100
+"""The most links to a resource a page lists; past that it links to a query for all of them."""
+
+BACKLINKS = f"""
 SELECT ?entity ?subject ?property
-WHERE { ?subject ?property ?entity . FILTER(isIRI(?subject)) }
-LIMIT 1000
+WHERE {{ ?subject ?property ?entity . FILTER(isIRI(?subject)) }}
+LIMIT {BACKLINKS_SHOWN + 1}
 """
-"""What links here: at most a thousand links, whatever their number, so a page stays fast."""
+"""What links here: the first links the engine finds, one more than a page shows, so a page
+about a resource with a hundred thousand links is as fast as any other."""
+
+ALL_BACKLINKS = """
+SELECT ?subject ?property
+WHERE { ?subject ?property ?entity . FILTER(isIRI(?subject)) }
+ORDER BY ?property ?subject
+"""
+"""Every link to the resource, for the query a page offers when it lists only some."""
 
 LABELS = """
 SELECT ?resource ?label
@@ -152,6 +163,8 @@ class EntityView:
     """Labels by IRI and language, for the resource and everything around it."""
     statements: list[tuple[str, list[Value]]]
     backlinks: list[tuple[str, str]]
+    more_backlinks: bool
+    """Whether more resources link here than ``backlinks`` holds."""
     passages: list[Passage]
     sources: list[Source]
 
@@ -199,14 +212,16 @@ def entity_view(store: GraphStore, iri: str) -> EntityView:
     for row in store.select(BLANK_NODE_STATEMENTS, entity):
         inner.setdefault(row["node"].value, []).append((row["property"].value, Value(row["value"])))
     statements = _statements(store.select(STATEMENTS, entity), inner)
-    backlinks = sorted(
+    found = [
         (row["property"].value, row["subject"].value) for row in store.select(BACKLINKS, entity)
-    )
+    ]
+    backlinks = sorted(found[:BACKLINKS_SHOWN])
     view = EntityView(
         iri=iri,
         labels={},
         statements=statements,
         backlinks=[(subject, prop) for prop, subject in backlinks],
+        more_backlinks=len(found) > BACKLINKS_SHOWN,
         passages=[
             Passage(row["passage"].value, row["text"].value, row["document"].value)
             for row in store.select(PASSAGES, entity)

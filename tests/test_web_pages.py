@@ -3,6 +3,7 @@ and the home page (the public interface's "Identifiers" and "Dereferencing" sect
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -31,7 +32,9 @@ from web_helpers import (
     store_rows,
 )
 
-from kuopio_graph import GraphStore
+from kuopio_graph import GraphStore, Settings, load
+from kuopio_graph.describe import BACKLINKS_SHOWN
+from webapp import create_app
 from webapp.i18n import text
 
 ICLEI = f"{ID}network/iclei"
@@ -365,6 +368,38 @@ def test_entity_page_lists_what_links_here(client: FlaskClient, store: GraphStor
     subjects = store_rows(store, f"SELECT ?s WHERE {{ ?s ?p <{XARXA}> FILTER(isIRI(?s)) }}")
     assert local(SAKKY_IN_XARXA) in backlinks
     assert {local(iri) for (iri,) in subjects} == backlinks
+
+
+def test_a_page_lists_the_first_links_here_and_offers_a_query_for_all(
+    settings: Settings, tmp_path: Path
+) -> None:
+    hub = f"{ID}network/iclei"
+    extra = tmp_path / "linkers.nt"
+    extra.write_text(
+        "".join(f"<{ID}test/linker-{n:03}> <{ID}test/links-to> <{hub}> .\n" for n in range(150))
+    )
+    store = load(settings.with_values({"extra": [extra]}))
+    client = create_app(settings, store=store, config={"TESTING": True}).test_client()
+    page = html_page(client, local(hub) + "?lang=en")
+    section = page.section(text("links_here", "en"))
+    linkers = {href for href in section.hrefs() if href.startswith("/id/test/linker-")}
+    assert 0 < len(linkers) <= BACKLINKS_SHOWN
+    assert len(section.find("ul").find_all("li")) == BACKLINKS_SHOWN
+    assert text("backlinks_cut", "en").format(n=BACKLINKS_SHOWN) in section.text
+    (query_link,) = [href for href in section.hrefs() if href.startswith("/sparql?")]
+    query = parse_qs(urlsplit(query_link).query)["query"][0]
+    everything = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": SPARQL_JSON}
+    )
+    rows = everything.json["results"]["bindings"]
+    subjects = {row["subject"]["value"] for row in rows}
+    assert {f"{ID}test/linker-{n:03}" for n in range(150)} <= subjects
+
+
+def test_a_page_with_few_links_here_lists_them_all(client: FlaskClient) -> None:
+    page = html_page(client, local(XARXA) + "?lang=en")
+    section = page.section(text("links_here", "en"))
+    assert text("backlinks_cut", "en").split(";")[0] not in section.text
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])

@@ -80,6 +80,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "all_resources": {"fi": "Kaikki resurssit", "en": "All resources"},
     "external": {"fi": "ulkoinen linkki", "en": "external link"},
     "more": {"fi": "Lisää", "en": "More"},
+    "backlinks_cut": {
+        "fi": "Tähän viittaa muitakin; ensimmäiset {n} näytetään.",
+        "en": "More resources link here; the first {n} are shown.",
+    },
+    "all_backlinks": {"fi": "Kaikki viittaukset kyselynä", "en": "All the links, as a query"},
 }
 
 

@@ -9,6 +9,8 @@ from flask import Blueprint, Response, abort, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from kuopio_graph.describe import (
+    ALL_BACKLINKS,
+    BACKLINKS_SHOWN,
     STATEMENTS,
     Value,
     describe,
@@ -156,9 +158,7 @@ def page(iri: str, path: str) -> str:
     publication = get_publication()
     language = choose_language()
     view = entity_view(publication.store, iri)
-    as_sparql = STATEMENTS.replace(
-        "WHERE {", f"WHERE {{\n  VALUES ?entity {{ {ox.NamedNode(iri)} }}", 1
-    ).strip()
+    as_sparql = with_entity(STATEMENTS, iri)
     return render_template(
         "pages/entity.html",
         lang=language,
@@ -168,7 +168,16 @@ def page(iri: str, path: str) -> str:
         path=f"/{path}",
         alternates=[(fmt, f"/{path}.{fmt.suffix}") for fmt in RDF_FORMATS],
         sparql_link="/sparql?" + urlencode({"query": as_sparql}),
+        all_backlinks_link="/sparql?" + urlencode({"query": with_entity(ALL_BACKLINKS, iri)}),
+        backlinks_shown=BACKLINKS_SHOWN,
     )
+
+
+def with_entity(query: str, iri: str) -> str:
+    """``query`` with ``?entity`` bound to ``iri`` in its text, for people to read and run."""
+    return query.replace(
+        "WHERE {", f"WHERE {{\n  VALUES ?entity {{ {ox.NamedNode(iri)} }}", 1
+    ).strip()
 
 
 def arrange(
