@@ -285,8 +285,8 @@ def stats_command(
 @dataset_options
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
-@click.option("--workers", type=int, help="Web server worker processes (default 1).")
-@click.option("--threads", type=int, help="Requests each worker handles at once (default 4).")
+@click.option("--workers", type=int, help="Web server worker processes (default 2).")
+@click.option("--threads", type=int, help="Requests each worker handles at once (default 2).")
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default 10).")
 @click.option("--max-results", type=int, help="Most rows or triples in an answer (default 10000).")
 @click.option(

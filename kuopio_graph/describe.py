@@ -63,7 +63,7 @@ WHERE {
 }
 """
 
-BACKLINKS_SHOWN = 100
+BACKLINKS_SHOWN = 50
 """The most links to a resource a page lists; past that it links to a query for all of them."""
 
 BACKLINKS = f"""

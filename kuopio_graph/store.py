@@ -112,7 +112,8 @@ class GraphStore:
             raise TypeError("select() runs SELECT queries only")
         names = result.variables
         return [
-            {name: row[name] for name in names if row[name] is not None} for row in result.answer
+            {name: term for name, term in zip(names, row, strict=True) if term is not None}
+            for row in result.answer
         ]
 
     def __len__(self) -> int:

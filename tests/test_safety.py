@@ -110,9 +110,9 @@ def test_identical_requests_are_answered_from_the_cache(
     cache = app.wsgi_app
     assert isinstance(cache, ResponseCache)
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # cache test"
-    before = len(cache.responses._entries)
+    before = len(cache.responses)
     first = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
-    assert len(cache.responses._entries) == before + 1
+    assert len(cache.responses) == before + 1
     monkeypatch.setattr(Publication, "pool", lambda _: pytest.fail("a query worker was asked"))
     second = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
     assert second.data == first.data
@@ -120,19 +120,22 @@ def test_identical_requests_are_answered_from_the_cache(
     monkeypatch.undo()
     as_csv = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert as_csv.content_type.startswith("text/csv")
-    assert len(cache.responses._entries) == before + 2
+    assert len(cache.responses) == before + 2
 
 
 def test_conditional_and_failed_requests_are_not_kept(client: FlaskClient, app: Flask) -> None:
     cache = app.wsgi_app
     assert isinstance(cache, ResponseCache)
-    before = len(cache.responses._entries)
-    client.get("/sparql", query_string={"query": "SELECT * WHERE {"}, headers={"Accept": JSON})
-    client.get("/id/no/such/thing")
-    etag = client.get("/", headers={"Accept": "text/html"}).headers["ETag"]
-    assert len(cache.responses._entries) == before + 1  # the home page
-    again = client.get("/", headers={"Accept": "text/html", "If-None-Match": etag})
+    before = len(cache.responses)
+    broken = "SELECT * WHERE { # not kept"
+    client.get("/sparql", query_string={"query": broken}, headers={"Accept": JSON})
+    client.get("/id/no/such/thing-not-kept")
+    assert len(cache.responses) == before
+    etag = client.get("/?kept=1", headers={"Accept": "text/html"}).headers["ETag"]
+    assert len(cache.responses) == before + 1
+    again = client.get("/?kept=1", headers={"Accept": "text/html", "If-None-Match": etag})
     assert again.status_code == 304
+    assert len(cache.responses) == before + 1
 
 
 def test_posted_queries_are_kept_by_body(client: FlaskClient) -> None:

@@ -376,7 +376,7 @@ def test_a_page_lists_the_first_links_here_and_offers_a_query_for_all(
     hub = f"{ID}network/iclei"
     extra = tmp_path / "linkers.nt"
     extra.write_text(
-        "".join(f"<{ID}test/linker-{n:03}> <{ID}test/links-to> <{hub}> .\n" for n in range(150))
+        "".join(f"<{ID}test/linker-{n:03}> <{ID}test/links-to> <{hub}> .\n" for n in range(80))
     )
     store = load(settings.with_values({"extra": [extra]}))
     client = create_app(settings, store=store, config={"TESTING": True}).test_client()
@@ -393,7 +393,7 @@ def test_a_page_lists_the_first_links_here_and_offers_a_query_for_all(
     )
     rows = everything.json["results"]["bindings"]
     subjects = {row["subject"]["value"] for row in rows}
-    assert {f"{ID}test/linker-{n:03}" for n in range(150)} <= subjects
+    assert {f"{ID}test/linker-{n:03}" for n in range(80)} <= subjects
 
 
 def test_a_page_with_few_links_here_lists_them_all(client: FlaskClient) -> None:
