@@ -290,6 +290,11 @@ def stats_command(
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default 10).")
 @click.option("--max-results", type=int, help="Most rows or triples in an answer (default 10000).")
 @click.option(
+    "--access-log/--no-access-log",
+    default=None,
+    help="Log every request on standard output (default: off).",
+)
+@click.option(
     "--validate/--no-validate",
     "check",
     default=None,
@@ -306,6 +311,7 @@ def serve_command(
     threads: int | None,
     query_timeout: float | None,
     max_results: int | None,
+    access_log: bool | None,
     check: bool | None,
 ) -> None:
     """Serve the SPARQL endpoint and the linked-data pages (Granian, an HTTP server)."""
@@ -319,6 +325,7 @@ def serve_command(
                 "threads": threads,
                 "query_timeout": query_timeout,
                 "max_results": max_results,
+                "access_log": access_log,
             }.items()
             if value is not None
         }

@@ -59,6 +59,7 @@ class Settings:
     cache_size: int = _setting(
         64, "Megabytes of answers each web server process keeps for repeated requests."
     )
+    access_log: bool = _setting(False, "Log every request on standard output.")
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")) or not self.base.endswith("/"):
@@ -106,9 +107,12 @@ class Settings:
         converted: dict[str, Any] = {}
         for key, value in values.items():
             try:
-                converted[key] = (
-                    tuple(Path(p) for p in _as_list(value)) if _is_paths(key) else types[key](value)
-                )
+                if _is_paths(key):
+                    converted[key] = tuple(Path(p) for p in _as_list(value))
+                elif types[key] is bool:
+                    converted[key] = _as_bool(value)
+                else:
+                    converted[key] = types[key](value)
             except (TypeError, ValueError):
                 raise SettingsError(
                     f"{key} must be a {types[key].__name__}, not {value!r}"
@@ -127,6 +131,18 @@ def setting_help() -> dict[str, str]:
 
 def _is_paths(name: str) -> bool:
     return name in {"ontology", "data", "shapes", "queries", "extra"}
+
+
+def _as_bool(value: Any) -> bool:
+    """``True``/``False``, or the words people write for them in files and variables."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(value)
 
 
 def _as_list(value: Any) -> list[Any]:

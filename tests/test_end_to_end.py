@@ -473,6 +473,20 @@ def test_no_link_is_broken(service: Service) -> None:
 # --- Stopping ------------------------------------------------------------------------------
 
 
+def test_requests_are_logged_only_when_asked(service: Service, tmp_path: Path) -> None:
+    assert fetch(f"{service.url}id/network/iclei", BROWSER).status == 200
+    logging = start_service(tmp_path, "--access-log")
+    try:
+        assert fetch(f"{logging.url}id/network/iclei", BROWSER).status == 200
+        deadline = time.monotonic() + 5
+        while "/id/network/iclei" not in logging.log_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert '"GET /id/network/iclei HTTP/1.1" 200' in logging.log_text()
+    finally:
+        stop_service(logging)
+    assert '"GET ' not in service.log_text()
+
+
 def test_sigterm_stops_every_process(tmp_path: Path) -> None:
     """``kill PID`` stops the service: no process of it is left and its port is free again."""
     service = start_service(tmp_path)

@@ -52,3 +52,16 @@ def test_readme_documents_every_setting() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in setting_help():
         assert f"`KUOPIO_{name.upper()}`" in readme, name
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("true", True), ("1", True), ("yes", True), ("false", False), ("0", False)],
+)
+def test_switches_read_the_words_people_write(raw: str, expected: bool) -> None:
+    assert Settings.load(environ={"KUOPIO_ACCESS_LOG": raw}).access_log is expected
+
+
+def test_a_switch_refuses_other_words() -> None:
+    with pytest.raises(SettingsError, match="access_log"):
+        Settings.load(environ={"KUOPIO_ACCESS_LOG": "sometimes"})

@@ -40,7 +40,7 @@ def server(app: Flask, settings: Settings) -> MPServer:
         respawn_failed_workers=True,
         respawn_interval=0.5,
         workers_kill_timeout=int(settings.query_timeout) + 5,
-        log_access=True,
+        log_access=settings.access_log,
         log_access_format=ACCESS_LOG_FORMAT,
     )
 
