@@ -63,16 +63,17 @@ WHERE {
 }
 """
 
-BACKLINKS_SHOWN = 50
-"""The most links to a resource a page lists; past that it links to a query for all of them."""
+BACKLINKS_PER_PAGE = 25
+"""How many links to a resource one page lists; the rest are on further pages."""
 
-BACKLINKS = f"""
+BACKLINKS = """
 SELECT ?entity ?subject ?property
-WHERE {{ ?subject ?property ?entity . FILTER(isIRI(?subject)) }}
-LIMIT {BACKLINKS_SHOWN + 1}
+WHERE { ?subject ?property ?entity . FILTER(isIRI(?subject)) }
+LIMIT %d OFFSET %d
 """
-"""What links here: the first links the engine finds, one more than a page shows, so a page
-about a resource with a hundred thousand links is as fast as any other."""
+"""What links here: one page of links in the engine's own order (stable, as the data does not
+change while it is served), plus one to tell whether another page follows. Unsorted, so a page
+about a resource with a hundred thousand links is as fast as any other. ``%d`` take integers."""
 
 ALL_BACKLINKS = """
 SELECT ?subject ?property
@@ -163,8 +164,11 @@ class EntityView:
     """Labels by IRI and language, for the resource and everything around it."""
     statements: list[tuple[str, list[Value]]]
     backlinks: list[tuple[str, str]]
+    """One page of what links here: (subject, property), sorted by property, then subject."""
+    backlinks_page: int
+    """Which page of links ``backlinks`` is, from 1."""
     more_backlinks: bool
-    """Whether more resources link here than ``backlinks`` holds."""
+    """Whether another page of links follows."""
     passages: list[Passage]
     sources: list[Source]
 
@@ -205,23 +209,24 @@ def is_described(store: GraphStore, iri: str) -> bool:
     return bool(rows)
 
 
-def entity_view(store: GraphStore, iri: str) -> EntityView:
-    """Gather what a page about ``iri`` shows: statements with sources, labels, backlinks."""
+def entity_view(store: GraphStore, iri: str, backlinks_page: int = 1) -> EntityView:
+    """Gather what a page about ``iri`` shows: statements with sources, labels, and page
+    ``backlinks_page`` of what links here."""
     entity = {"entity": ox.NamedNode(iri)}
     inner: dict[str, list[tuple[str, Value]]] = {}
     for row in store.select(BLANK_NODE_STATEMENTS, entity):
         inner.setdefault(row["node"].value, []).append((row["property"].value, Value(row["value"])))
     statements = _statements(store.select(STATEMENTS, entity), inner)
-    found = [
-        (row["property"].value, row["subject"].value) for row in store.select(BACKLINKS, entity)
-    ]
-    backlinks = sorted(found[:BACKLINKS_SHOWN])
+    window = BACKLINKS % (BACKLINKS_PER_PAGE + 1, (backlinks_page - 1) * BACKLINKS_PER_PAGE)
+    found = [(row["property"].value, row["subject"].value) for row in store.select(window, entity)]
+    backlinks = sorted(found[:BACKLINKS_PER_PAGE])
     view = EntityView(
         iri=iri,
         labels={},
         statements=statements,
         backlinks=[(subject, prop) for prop, subject in backlinks],
-        more_backlinks=len(found) > BACKLINKS_SHOWN,
+        backlinks_page=backlinks_page,
+        more_backlinks=len(found) > BACKLINKS_PER_PAGE,
         passages=[
             Passage(row["passage"].value, row["text"].value, row["document"].value)
             for row in store.select(PASSAGES, entity)

@@ -33,7 +33,7 @@ from web_helpers import (
 )
 
 from kuopio_graph import GraphStore, Settings, load
-from kuopio_graph.describe import BACKLINKS_SHOWN
+from kuopio_graph.describe import BACKLINKS_PER_PAGE
 from webapp import create_app
 from webapp.i18n import text
 
@@ -370,36 +370,48 @@ def test_entity_page_lists_what_links_here(client: FlaskClient, store: GraphStor
     assert {local(iri) for (iri,) in subjects} == backlinks
 
 
-def test_a_page_lists_the_first_links_here_and_offers_a_query_for_all(
+def test_links_here_come_in_pages_and_as_a_query_for_all(
     settings: Settings, tmp_path: Path
 ) -> None:
     hub = f"{ID}network/iclei"
+    linkers = {f"{ID}test/linker-{n:03}" for n in range(80)}
     extra = tmp_path / "linkers.nt"
-    extra.write_text(
-        "".join(f"<{ID}test/linker-{n:03}> <{ID}test/links-to> <{hub}> .\n" for n in range(80))
-    )
+    extra.write_text("".join(f"<{iri}> <{ID}test/links-to> <{hub}> .\n" for iri in linkers))
     store = load(settings.with_values({"extra": [extra]}))
     client = create_app(settings, store=store, config={"TESTING": True}).test_client()
-    page = html_page(client, local(hub) + "?lang=en")
-    section = page.section(text("links_here", "en"))
-    linkers = {href for href in section.hrefs() if href.startswith("/id/test/linker-")}
-    assert 0 < len(linkers) <= BACKLINKS_SHOWN
-    assert len(section.find("ul").find_all("li")) == BACKLINKS_SHOWN
-    assert text("backlinks_cut", "en").format(n=BACKLINKS_SHOWN) in section.text
-    (query_link,) = [href for href in section.hrefs() if href.startswith("/sparql?")]
+    listed: list[str] = []
+    path: str | None = local(hub) + "?lang=en"
+    pages = 0
+    while path is not None:
+        section = html_page(client, path).section(text("links_here", "en"))
+        items = section.find("ul").find_all("li")
+        assert 0 < len(items) <= BACKLINKS_PER_PAGE
+        listed += [a.attrs["href"] for li in items for a in li.iter("a")]
+        following = [a.attrs["href"] for a in section.iter("a", rel="next")]
+        assert all("lang=en" in href for href in following)  # the reader's language is kept
+        path = following[0] if following else None
+        pages += 1
+    total = len(store_rows(store, f"SELECT ?s ?p WHERE {{ ?s ?p <{hub}> FILTER(isIRI(?s)) }}"))
+    assert pages == -(-total // BACKLINKS_PER_PAGE) > 3
+    assert len(listed) == total  # each link once, on one page
+    assert {local(iri) for iri in linkers} <= {href.split("?")[0] for href in listed}
+    beyond = client.get(f"{local(hub)}?links={pages + 1}", headers=ASK_HTML)
+    assert beyond.status_code == 404
+    assert client.get(f"{local(hub)}?links=0", headers=ASK_HTML).status_code == 404
+    first_page = html_page(client, local(hub) + "?lang=en")
+    (query_link,) = [
+        href for href, label in first_page.links() if label == text("all_backlinks", "en")
+    ]
     query = parse_qs(urlsplit(query_link).query)["query"][0]
     everything = client.get(
         "/sparql", query_string={"query": query}, headers={"Accept": SPARQL_JSON}
     )
-    rows = everything.json["results"]["bindings"]
-    subjects = {row["subject"]["value"] for row in rows}
-    assert {f"{ID}test/linker-{n:03}" for n in range(80)} <= subjects
+    assert {row["subject"]["value"] for row in everything.json["results"]["bindings"]} >= linkers
 
 
-def test_a_page_with_few_links_here_lists_them_all(client: FlaskClient) -> None:
-    page = html_page(client, local(XARXA) + "?lang=en")
-    section = page.section(text("links_here", "en"))
-    assert text("backlinks_cut", "en").split(";")[0] not in section.text
+def test_a_page_with_few_links_here_lists_them_all_without_paging(client: FlaskClient) -> None:
+    section = html_page(client, local(XARXA) + "?lang=en").section(text("links_here", "en"))
+    assert not list(section.iter("nav"))
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])

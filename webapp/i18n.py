@@ -80,10 +80,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "all_resources": {"fi": "Kaikki resurssit", "en": "All resources"},
     "external": {"fi": "ulkoinen linkki", "en": "external link"},
     "more": {"fi": "Lisää", "en": "More"},
-    "backlinks_cut": {
-        "fi": "Tähän viittaa muitakin; ensimmäiset {n} näytetään.",
-        "en": "More resources link here; the first {n} are shown.",
-    },
+    "links_shown": {"fi": "Viittaukset {first}–{last}.", "en": "Links {first}–{last}."},
+    "previous_page": {"fi": "← Edelliset", "en": "← Previous"},
+    "next_page": {"fi": "Seuraavat →", "en": "Next →"},
     "all_backlinks": {"fi": "Kaikki viittaukset kyselynä", "en": "All the links, as a query"},
 }
 

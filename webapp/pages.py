@@ -5,12 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, redirect, render_template
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from kuopio_graph.describe import (
     ALL_BACKLINKS,
-    BACKLINKS_SHOWN,
+    BACKLINKS_PER_PAGE,
     STATEMENTS,
     Value,
     describe,
@@ -157,7 +157,12 @@ def page(iri: str, path: str) -> str:
     """The HTML page of a described resource."""
     publication = get_publication()
     language = choose_language()
-    view = entity_view(publication.store, iri)
+    links_page = request.args.get("links", 1, type=int)
+    if links_page < 1:
+        abort(404)
+    view = entity_view(publication.store, iri, links_page)
+    if links_page > 1 and not view.backlinks:
+        abort(404)
     as_sparql = with_entity(STATEMENTS, iri)
     return render_template(
         "pages/entity.html",
@@ -169,7 +174,7 @@ def page(iri: str, path: str) -> str:
         alternates=[(fmt, f"/{path}.{fmt.suffix}") for fmt in RDF_FORMATS],
         sparql_link="/sparql?" + urlencode({"query": as_sparql}),
         all_backlinks_link="/sparql?" + urlencode({"query": with_entity(ALL_BACKLINKS, iri)}),
-        backlinks_shown=BACKLINKS_SHOWN,
+        first_backlink=(links_page - 1) * BACKLINKS_PER_PAGE + 1,
     )
 
 

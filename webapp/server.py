@@ -9,6 +9,8 @@ cache of answers where several would each miss on their own.
 
 from __future__ import annotations
 
+import gc
+
 from flask import Flask
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
@@ -47,4 +49,11 @@ def server(app: Flask, settings: Settings) -> MPServer:
 
 def serve(app: Flask, settings: Settings) -> None:
     """Run until stopped (Ctrl+C or SIGTERM)."""
+    # Compile the templates once here rather than on each worker's first pages.
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    # What is loaded now lives as long as the server: keep it out of the garbage collector's
+    # full passes, which would otherwise walk every object of rdflib, pySHACL and Flask (some
+    # 60 ms each) in the middle of requests, and would dirty the pages workers share.
+    gc.freeze()
     server(app, settings).serve(target_loader=lambda *_: app, wrap_loader=False)
