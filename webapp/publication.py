@@ -80,7 +80,9 @@ class Publication:
     _pool: QueryPool | None = None
     _pool_owner: int = 0
     _building: threading.RLock = field(default_factory=threading.RLock)
-    """Held while something computed on first use is built: threads share a publication."""
+    """Held while a dump, the description or the report is built: threads share a publication."""
+    _starting_pool: threading.Lock = field(default_factory=threading.Lock)
+    """Held while the query workers start (not while a slow report is built)."""
 
     @classmethod
     def build(
@@ -163,7 +165,7 @@ class Publication:
         A web server forks its workers after the app is built; each starts its own pool,
         forked in turn from a process that holds the store.
         """
-        with self._building:
+        with self._starting_pool:
             if self._pool is None or self._pool_owner != os.getpid():
                 self._pool = QueryPool(
                     self.store,

@@ -2,9 +2,9 @@
 
 Granian parses HTTP and keeps connections alive in compiled code and hands each request to the
 WSGI app on one of a few threads; its worker processes fork from this one, so they share the
-loaded store copy-on-write. One worker process is the default: its threads spend most of a
-query waiting for a query process (see :mod:`kuopio_graph.executor`), and one process keeps one
-cache of answers where several would each miss on their own.
+loaded store copy-on-write. The defaults, two processes of two threads, suit two cores: a thread
+mostly waits while its query runs in a query process (see :mod:`kuopio_graph.executor`), and
+pages, which are Python, need both cores.
 """
 
 from __future__ import annotations
