@@ -196,7 +196,7 @@ def test_from_a_graph_in_the_store(
 def test_query_page_for_browsers(client: FlaskClient) -> None:
     response = client.get("/sparql", headers=BROWSER)
     assert response.status_code == 200
-    form = Page(response).find("form")
+    form = Page(response).find("main").find("form")
     assert form.attrs["action"] == "/sparql"
     assert form.find("textarea").attrs["name"] == "query"
 

@@ -80,6 +80,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "all_resources": {"fi": "Kaikki resurssit", "en": "All resources"},
     "external": {"fi": "ulkoinen linkki", "en": "external link"},
     "more": {"fi": "Lisää", "en": "More"},
+    "search": {"fi": "Haku", "en": "Search"},
+    "search_label": {"fi": "Hae nimellä", "en": "Search by name"},
+    "search_button": {"fi": "Hae", "en": "Search"},
+    "search_results": {"fi": "Hakutulokset: {query}", "en": "Search results: {query}"},
+    "no_results": {"fi": "Ei osumia.", "en": "Nothing found."},
+    "search_hint": {
+        "fi": "Kirjoita nimen alku suomeksi tai englanniksi;"
+        " isoilla kirjaimilla ja aksenteilla ei ole väliä.",
+        "en": "Type the beginning of a name in Finnish or English; case and accents do not matter.",
+    },
     "links_shown": {"fi": "Viittaukset {first}–{last}.", "en": "Links {first}–{last}."},
     "previous_page": {"fi": "← Edelliset", "en": "← Previous"},
     "next_page": {"fi": "Seuraavat →", "en": "Next →"},

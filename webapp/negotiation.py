@@ -26,6 +26,7 @@ SUFFIXES = {fmt.suffix: fmt.media_type for fmt in RDF_FORMATS}
 ALIASES = {
     "rdf": {JSON: "application/ld+json", "text/plain": "application/n-triples"},
     "results": {JSON: "application/sparql-results+json"},
+    "search": {},
 }
 
 
@@ -89,6 +90,8 @@ def _by_name(name: str, offers: Sequence[str], table: Sequence[Format]) -> str |
         return key
     if key == "html" and HTML in offers:
         return HTML
+    if f"application/{key}" in offers:  # format=json where plain JSON is offered
+        return f"application/{key}"
     for fmt in table:
         if key in fmt.names and fmt.media_type in offers:
             return fmt.media_type

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import hashlib
+import multiprocessing
 import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +34,7 @@ from kuopio_graph.description import Distribution, void_description
 from kuopio_graph.executor import QueryPool
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
+from kuopio_graph.search import SearchIndex
 
 from .budget import Budgets
 
@@ -83,6 +88,11 @@ class Publication:
     """Held while a dump, the description or the report is built: threads share a publication."""
     _starting_pool: threading.Lock = field(default_factory=threading.Lock)
     """Held while the query workers start (not while a slow report is built)."""
+    _search: SearchIndex | None = None
+    _search_path: Path | None = None
+    _search_elsewhere: bool = False
+    """Whether another thread or process (the server's parent) builds the search index."""
+    _opening_search: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(
@@ -159,6 +169,46 @@ class Publication:
                 self._shapes = shapes_graph(self.settings.shapes, self.settings.base)
         return self._shapes
 
+    def search_index(self) -> SearchIndex:
+        """The label index: opened if built, else built here (in the thread that asks).
+
+        Raises :class:`SearchNotReady` while :meth:`build_search_index_in_background` (started
+        by the server before its workers fork) has not finished.
+        """
+        with self._opening_search:
+            if self._search is None:
+                path = self.search_path()
+                if path.exists():
+                    self._search = SearchIndex(path)
+                elif self._search_elsewhere:
+                    raise SearchNotReady("the search index is still being built")
+                else:
+                    self._search = SearchIndex.build(self.store, path)
+            return self._search
+
+    def build_search_index_in_background(self) -> multiprocessing.process.BaseProcess:
+        """Start building the label index in a process forked from this one (a process, not
+        a thread: the web workers fork from this one too, and must not inherit a half-held
+        SQLite lock). Processes forked from this one open the index once it is there, and
+        answer "not ready" until then."""
+        self._search_elsewhere = True
+        builder = multiprocessing.get_context("fork").Process(
+            target=SearchIndex.build,
+            args=(self.store, self.search_path()),
+            name="kuopio-graph search index",
+            daemon=True,
+        )
+        builder.start()
+        return builder
+
+    def search_path(self) -> Path:
+        """Where the label index file is, in a folder removed when this process exits."""
+        if self._search_path is None:
+            folder = Path(tempfile.mkdtemp(prefix="kuopio-graph-search-"))
+            atexit.register(_remove_in, os.getpid(), folder)
+            self._search_path = folder / "labels.sqlite"
+        return self._search_path
+
     def pool(self) -> QueryPool:
         """This process's pool of query workers, started on first use.
 
@@ -176,6 +226,16 @@ class Publication:
                 )
                 self._pool_owner = os.getpid()
             return self._pool
+
+
+class SearchNotReady(Exception):
+    """The search index is being built and is not there yet."""
+
+
+def _remove_in(owner: int, folder: Path) -> None:
+    """Remove ``folder`` at exit, from the process that made it (not from forked workers)."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def get_publication() -> Publication:

@@ -19,6 +19,7 @@ from granian.server import MPServer
 from kuopio_graph import Settings
 
 from . import MAX_URL_LENGTH
+from .publication import EXTENSION_KEY
 
 ACCESS_LOG_FORMAT = (
     '%(addr)s - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms'
@@ -49,6 +50,9 @@ def server(app: Flask, settings: Settings) -> MPServer:
 
 def serve(app: Flask, settings: Settings) -> None:
     """Run until stopped (Ctrl+C or SIGTERM)."""
+    # The label index is built beside serving, so start-up does not wait for it; workers
+    # forked from here open it when it is there.
+    app.extensions[EXTENSION_KEY].build_search_index_in_background()
     # Compile the templates once here rather than on each worker's first pages.
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)

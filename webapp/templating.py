@@ -47,7 +47,7 @@ def template_helpers() -> dict[str, Any]:
                 return names.get(language) or names.get("en") or next(iter(names.values()))
         return compact(iri, publication.store.prefixes)
 
-    helpers: dict[str, Callable[..., str] | str | tuple[str, ...]] = {
+    helpers: dict[str, Callable[..., str] | str | bool | tuple[str, ...]] = {
         "t": lambda key: text(key, language),
         "href": href,
         "local": local,
@@ -55,6 +55,7 @@ def template_helpers() -> dict[str, Any]:
         "term_label": term_label,
         "is_local": lambda iri: iri.startswith(base),
         "lang": language,
+        "lang_explicit": explicit is not None,
         "languages": LANGUAGES,
     }
     return helpers

@@ -1,0 +1,174 @@
+"""Find resources by label: a full-text index (SQLite FTS5) built once from the store.
+
+Matching ignores case and accents (``kansainvalinen`` finds ``kansainvälinen``) and takes
+every word of the query as a prefix. Results are ranked: a label equal to the query first, then
+labels that begin with it, then by FTS5's relevance. The index lives in a file that is written
+once and then only read, so every process and thread opens it for itself and the operating
+system keeps one copy in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .formats import RESULT_FORMATS, find
+from .store import GraphStore
+
+LABELS = """
+SELECT ?resource ?label
+WHERE { ?resource rdfs:label|skos:prefLabel|skos:altLabel ?label . FILTER(isIRI(?resource)) }
+"""
+"""Every label of every resource named by an IRI."""
+
+SCHEMA = """
+CREATE VIRTUAL TABLE labels USING fts5(
+    label, resource UNINDEXED, language UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+CREATE TABLE whole (folded TEXT NOT NULL, label INTEGER NOT NULL);
+"""
+"""``labels`` finds words anywhere in a label; ``whole`` (indexed by the folded label) finds the
+labels that are, or begin with, the whole query."""
+
+BEGINNING = """
+SELECT labels.resource, labels.label, labels.language
+FROM whole JOIN labels ON labels.rowid = whole.label
+WHERE whole.folded >= :query AND whole.folded < :after
+ORDER BY whole.folded
+LIMIT :limit
+"""
+"""Labels that equal the query or begin with it; in index order, so an equal label comes first
+and shorter labels before longer ones."""
+
+WORDS = """
+SELECT resource, label, language FROM labels WHERE labels MATCH :match LIMIT :limit
+"""
+"""Labels with every word of the query, as a word or the beginning of one. Unordered (ranking
+every match of a common word would take longer than the search may); ranked afterwards."""
+
+WORD = re.compile(r"\w+")
+CANDIDATES = 200
+"""Labels read from the index per search, before they are grouped by resource."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A resource found by one of its labels."""
+
+    iri: str
+    label: str
+    language: str
+    labels: dict[str, str]
+    """The resource's labels that matched, by language."""
+
+
+def fold(text: str) -> str:
+    """``text`` without case or accents, as the index compares it."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+class SearchIndex:
+    """An FTS5 index of the store's labels, in a file of its own."""
+
+    def __init__(self, path: Path) -> None:
+        """Open the index at ``path`` (written by :meth:`build`)."""
+        self.path = path
+        self._local = threading.local()
+
+    @classmethod
+    def build(cls, store: GraphStore, path: Path) -> SearchIndex:
+        """Index every label in ``store`` into the file ``path``, which appears whole or not at
+        all (it is written under another name, then renamed)."""
+        result = store.query(LABELS)
+        rows = json.loads(result.serialize(find(RESULT_FORMATS, "json")))["results"]["bindings"]
+        labels = [
+            (row["label"]["value"], row["resource"]["value"], row["label"].get("xml:lang", ""))
+            for row in rows
+        ]
+        partial = path.with_name(path.name + ".partial")
+        partial.unlink(missing_ok=True)
+        connection = sqlite3.connect(partial)
+        try:
+            connection.executescript(SCHEMA)
+            connection.executemany(
+                "INSERT INTO labels (label, resource, language) VALUES (?, ?, ?)", labels
+            )
+            connection.executemany(
+                "INSERT INTO whole (folded, label) VALUES (?, ?)",
+                ((fold(label), number) for number, (label, _, _) in enumerate(labels, start=1)),
+            )
+            connection.execute("CREATE INDEX whole_folded ON whole (folded)")
+            connection.commit()
+        finally:
+            connection.close()
+        os.replace(partial, path)
+        return cls(path)
+
+    def search(self, text: str, language: str, limit: int = 20) -> list[Hit]:
+        """Resources whose labels match every word of ``text`` (as prefixes), best first.
+
+        Each resource appears once, under its label in ``language`` if one matched.
+        """
+        words = WORD.findall(fold(text))
+        if not words:
+            return []
+        query = " ".join(words)
+        match = " ".join(f'"{word}"*' for word in words)
+        parameters = {
+            "query": query,
+            "after": query + "\U0010ffff",
+            "match": match,
+            "limit": CANDIDATES,
+        }
+        connection = self._connection()
+        rows = connection.execute(BEGINNING, parameters).fetchall()
+        rows += sorted(
+            connection.execute(WORDS, parameters).fetchall(),
+            key=lambda row: _rank(fold(row[1]), words),
+        )
+        found: dict[str, dict[str, str]] = {}
+        for resource, label, label_language in rows:
+            found.setdefault(resource, {}).setdefault(label_language, label)
+            if len(found) > limit:
+                break
+        return [
+            Hit(iri, *_best(labels, language), labels)
+            for iri, labels in list(found.items())[:limit]
+        ]
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's read-only connection (a connection must not cross threads or forks)."""
+        key = os.getpid()
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None or getattr(self._local, "pid", None) != key:
+            uri = f"{self.path.as_uri()}?mode=ro&immutable=1"
+            connection = sqlite3.connect(uri, uri=True, check_same_thread=True)
+            self._local.connection, self._local.pid = connection, key
+        return connection
+
+
+def _rank(folded: str, words: list[str]) -> tuple[int, int, int]:
+    """Sort key of a label matching ``words``: the query's words as whole words first, then
+    where in the label the first one begins, then shorter labels."""
+    in_label = folded.split()
+    whole_words = sum(word in in_label for word in words)
+    return (-whole_words, folded.find(words[0]), len(folded))
+
+
+def _best(labels: dict[str, str], language: str) -> tuple[str, str]:
+    """The label in ``language``, else in English or Finnish, else any: (label, language)."""
+    for wanted in (language, "en", "fi"):
+        if wanted in labels:
+            return labels[wanted], wanted
+    chosen = next(iter(labels))
+    return labels[chosen], chosen
