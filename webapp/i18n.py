@@ -81,6 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "external": {"fi": "ulkoinen linkki", "en": "external link"},
     "more": {"fi": "Lisää", "en": "More"},
     "search": {"fi": "Haku", "en": "Search"},
+    "spreadsheet_csv": {"fi": "CSV Exceliin", "en": "CSV for Excel"},
     "search_label": {"fi": "Hae nimellä", "en": "Search by name"},
     "search_button": {"fi": "Hae", "en": "Search"},
     "search_results": {"fi": "Hakutulokset: {query}", "en": "Search results: {query}"},

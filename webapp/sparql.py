@@ -25,6 +25,7 @@ from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeo
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
 from kuopio_graph.guard import QueryRefused
 from kuopio_graph.serialize import serialize_graph
+from kuopio_graph.spreadsheet import spreadsheet_csv
 
 from .i18n import choose_language
 from .negotiation import (
@@ -43,6 +44,8 @@ blueprint = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+SPREADSHEET = "spreadsheet"
+"""``format=spreadsheet``: CSV for Excel and the like (see :mod:`kuopio_graph.spreadsheet`)."""
 TRUNCATED_HEADER = "Result-Truncated"
 """Set, with the cap as its value, when the answer was cut at the result cap."""
 
@@ -61,6 +64,8 @@ def endpoint() -> Response:
         return describe_service()
     graphs = dataset_parameters()
     publication = get_publication()
+    if request.values.get("format") == SPREADSHEET:
+        return spreadsheet_download(query, graphs)
     if request.method in ("GET", "HEAD") and wants_page():
         return query_page(query)
     answer = run(
@@ -70,6 +75,18 @@ def endpoint() -> Response:
     response.vary.add("Accept")
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = str(publication.settings.max_results)
+    return response
+
+
+def spreadsheet_download(
+    query: str, graphs: tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+) -> Response:
+    """SELECT results as CSV that spreadsheets open safely, as a file to save."""
+    answer = run(query, graphs, "text/csv", None)
+    response = Response(spreadsheet_csv(answer.body), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="kuopio-graph-results.csv"'
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = str(get_publication().settings.max_results)
     return response
 
 
