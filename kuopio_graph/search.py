@@ -15,6 +15,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +34,25 @@ CREATE VIRTUAL TABLE labels USING fts5(
     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 CREATE TABLE whole (folded TEXT NOT NULL, label INTEGER NOT NULL);
+CREATE TABLE members (
+    class TEXT NOT NULL, resource TEXT NOT NULL,
+    label_fi TEXT NOT NULL, label_en TEXT NOT NULL, sort_fi TEXT NOT NULL, sort_en TEXT NOT NULL
+);
 """
 """``labels`` finds words anywhere in a label; ``whole`` (indexed by the folded label) finds the
-labels that are, or begin with, the whole query."""
+labels that are, or begin with, the whole query; ``members`` lists each class's members with
+their labels, indexed for listing in label order in either language."""
+
+TYPES = """
+SELECT ?resource ?class WHERE { ?resource a ?class . FILTER(isIRI(?resource) && isIRI(?class)) }
+"""
+
+MEMBERS = """
+SELECT resource, label_fi, label_en FROM members WHERE class = :class
+ORDER BY {column} {direction}, resource {direction} LIMIT :limit OFFSET :offset
+"""
+"""One page of a class's members in label order; ``{column}`` and ``{direction}`` are chosen
+from fixed words, never from a request."""
 
 BEGINNING = """
 SELECT labels.resource, labels.label, labels.language
@@ -77,6 +94,22 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+@dataclass(frozen=True)
+class Member:
+    """A member of a class, with its Finnish and English labels (empty where it has none)."""
+
+    iri: str
+    label_fi: str
+    label_en: str
+
+    def label(self, language: str) -> str:
+        """The label in ``language``, else the other one, else the IRI."""
+        first, second = (
+            (self.label_fi, self.label_en) if language == "fi" else (self.label_en, self.label_fi)
+        )
+        return first or second or self.iri
+
+
 class SearchIndex:
     """An FTS5 index of the store's labels, in a file of its own."""
 
@@ -108,11 +141,43 @@ class SearchIndex:
                 ((fold(label), number) for number, (label, _, _) in enumerate(labels, start=1)),
             )
             connection.execute("CREATE INDEX whole_folded ON whole (folded)")
+            connection.executemany(
+                "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?)", _members(store, labels)
+            )
+            for language in ("fi", "en"):
+                connection.execute(
+                    f"CREATE INDEX members_{language} ON members (class, sort_{language}, resource)"
+                )
             connection.commit()
         finally:
             connection.close()
         os.replace(partial, path)
         return cls(path)
+
+    def members(
+        self, class_iri: str, language: str, offset: int, limit: int, descending: bool = False
+    ) -> tuple[int, list[Member]]:
+        """How many members ``class_iri`` has, and ``limit`` of them from ``offset`` in order
+        of their labels in ``language`` (``fi`` or ``en``; the other one where it has none)."""
+        connection = self._connection()
+        total = self.member_count(class_iri)
+        query = MEMBERS.format(
+            column="sort_fi" if language == "fi" else "sort_en",
+            direction="DESC" if descending else "ASC",
+        )
+        rows = connection.execute(
+            query, {"class": class_iri, "limit": limit, "offset": offset}
+        ).fetchall()
+        return total, [Member(resource, fi, en) for resource, fi, en in rows]
+
+    def member_count(self, class_iri: str) -> int:
+        """How many resources are of class ``class_iri``."""
+        (total,) = (
+            self._connection()
+            .execute("SELECT count(*) FROM members WHERE class = ?", (class_iri,))
+            .fetchone()
+        )
+        return int(total)
 
     def search(self, text: str, language: str, limit: int = 20) -> list[Hit]:
         """Resources whose labels match every word of ``text`` (as prefixes), best first.
@@ -155,6 +220,28 @@ class SearchIndex:
             connection = sqlite3.connect(uri, uri=True, check_same_thread=True)
             self._local.connection, self._local.pid = connection, key
         return connection
+
+
+def _members(
+    store: GraphStore, labels: list[tuple[str, str, str]]
+) -> Iterator[tuple[str, str, str, str, str, str]]:
+    """Rows of the ``members`` table: each typed resource with its first fi and en labels."""
+    named: dict[str, dict[str, str]] = {}
+    for label, resource, language in labels:
+        named.setdefault(resource, {}).setdefault(language, label)
+    for row in store.select(TYPES):
+        resource, class_iri = row["resource"].value, row["class"].value
+        by_language = named.get(resource, {})
+        fi, en = by_language.get("fi", ""), by_language.get("en", "")
+        fallback = by_language.get("", "") or resource
+        yield (
+            class_iri,
+            resource,
+            fi,
+            en,
+            fold(fi or en or fallback),
+            fold(en or fi or fallback),
+        )
 
 
 def _rank(folded: str, words: list[str]) -> tuple[int, int, int]:

@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestURITooLarge
 
 from kuopio_graph import GraphStore, Settings, ValidationReport, discover, load
 
-from . import dataset, errors, pages, search, sparql
+from . import dataset, errors, members, pages, search, sparql
 from .caching import ResponseCache, mark_cacheable
 from .i18n import choose_language
 from .negotiation import HTML
@@ -53,7 +53,13 @@ def create_app(
         methods=["GET", "HEAD", "POST", "OPTIONS"],
         expose_headers=["Link", "ETag", sparql.TRUNCATED_HEADER],
     )
-    for blueprint in (pages.blueprint, sparql.blueprint, dataset.blueprint, search.blueprint):
+    for blueprint in (
+        pages.blueprint,
+        sparql.blueprint,
+        dataset.blueprint,
+        search.blueprint,
+        members.blueprint,
+    ):
         app.register_blueprint(blueprint)
     app.context_processor(template_helpers)
     app.before_request(refuse_long_urls)

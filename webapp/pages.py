@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, g, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from kuopio_graph.describe import (
@@ -22,8 +22,9 @@ from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_triples
 
 from .i18n import choose_language
+from .members import members_link
 from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, negotiate
-from .publication import get_publication
+from .publication import SearchNotReady, get_publication
 
 blueprint = Blueprint("pages", __name__)
 
@@ -143,6 +144,8 @@ def resource(path: str) -> Response:
         fmt = find(RDF_FORMATS, media_type)
         body = serialize_triples(describe(store, iri), fmt, store.prefixes).decode("utf-8")
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
+    if g.get("incomplete"):
+        response.cache_control.no_store = True
     local = f"/{path}"
     response.headers["Link"] = alternate_links(local, [HTML, *RDF_OFFERS])
     if not forced:
@@ -175,7 +178,19 @@ def page(iri: str, path: str) -> str:
         sparql_link="/sparql?" + urlencode({"query": as_sparql}),
         all_backlinks_link="/sparql?" + urlencode({"query": with_entity(ALL_BACKLINKS, iri)}),
         first_backlink=(links_page - 1) * BACKLINKS_PER_PAGE + 1,
+        members=member_count(iri),
+        members_link=members_link(iri),
     )
+
+
+def member_count(iri: str) -> int:
+    """How many resources have ``iri`` as their class; 0 while the index is being built (and
+    then the page is marked as not to be kept, so that it is whole once the index is there)."""
+    try:
+        return get_publication().search_index().member_count(iri)
+    except SearchNotReady:
+        g.incomplete = True
+        return 0
 
 
 def with_entity(query: str, iri: str) -> str:

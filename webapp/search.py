@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
-from kuopio_graph.search import Hit
+from kuopio_graph.search import Hit, SearchIndex
 
 from .i18n import choose_language
 from .negotiation import HTML, JSON, negotiate
@@ -49,16 +49,20 @@ def search() -> Response:
 
 
 def find(text: str, language: str, limit: int) -> list[Hit]:
-    """Search the index, or 503 with ``Retry-After`` while it is being built."""
+    """Search the index (503 with ``Retry-After`` while it is being built)."""
+    return index_or_unavailable().search(text, language, limit)
+
+
+def index_or_unavailable() -> SearchIndex:
+    """The label index, or 503 with ``Retry-After`` while it is being built."""
     try:
-        index = get_publication().search_index()
+        return get_publication().search_index()
     except SearchNotReady:
         error = ServiceUnavailable(
             "the search index is being built after start-up; try again in a few seconds"
         )
         error.retry_after = RETRY_AFTER
         raise error from None
-    return index.search(text, language, limit)
 
 
 def as_json(hit: Hit, base: str) -> dict[str, Any]:

@@ -1,0 +1,64 @@
+"""``/members?class=…``: every member of a class, a page at a time, in label order."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, render_template, request
+from werkzeug.exceptions import BadRequest
+
+from kuopio_graph.describe import labels
+
+from .i18n import choose_language, explicit_language
+from .publication import get_publication
+from .search import index_or_unavailable
+
+blueprint = Blueprint("members", __name__)
+
+PAGE_SIZE = 50
+"""Members listed per page."""
+
+
+@blueprint.route("/members")
+def members() -> Response:
+    """One page of the members of ``class``, sorted by label (``order=desc`` reverses)."""
+    class_iri = request.args.get("class", "").strip()
+    if not class_iri:
+        raise BadRequest("name a class: /members?class=<IRI of the class>")
+    page = request.args.get("page", 1, type=int)
+    descending = request.args.get("order") == "desc"
+    if page < 1:
+        abort(404)
+    language = choose_language()
+    total, listed = index_or_unavailable().members(
+        class_iri, language, (page - 1) * PAGE_SIZE, PAGE_SIZE, descending
+    )
+    if not listed and page > 1:
+        abort(404)
+    body = render_template(
+        "pages/members.html",
+        lang=language,
+        class_iri=class_iri,
+        class_labels=labels(get_publication().store, [class_iri]),
+        total=total,
+        members=listed,
+        first=(page - 1) * PAGE_SIZE + 1,
+        previous=members_link(class_iri, page - 1, descending) if page > 1 else None,
+        next=members_link(class_iri, page + 1, descending) if page * PAGE_SIZE < total else None,
+        reverse=members_link(class_iri, 1, not descending),
+        descending=descending,
+    )
+    return Response(body, content_type="text/html; charset=utf-8")
+
+
+def members_link(class_iri: str, page: int = 1, descending: bool = False) -> str:
+    """The path of a page of ``class_iri``'s members, keeping the reader's language."""
+    arguments = {"class": class_iri}
+    if page > 1:
+        arguments["page"] = str(page)
+    if descending:
+        arguments["order"] = "desc"
+    chosen = explicit_language()
+    if chosen:
+        arguments["lang"] = chosen
+    return "/members?" + urlencode(arguments)
