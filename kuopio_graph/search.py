@@ -2,9 +2,10 @@
 
 Matching ignores case and accents (``kansainvalinen`` finds ``kansainvälinen``) and takes
 every word of the query as a prefix. Results are ranked: a label equal to the query first, then
-labels that begin with it, then by FTS5's relevance. The index lives in a file that is written
-once and then only read, so every process and thread opens it for itself and the operating
-system keeps one copy in memory.
+labels that begin with it, then labels with the query's words as whole words, earlier and
+shorter first. The same file lists each class's members in label order. It is written once and
+then only read, so every process and thread opens it for itself and the operating system keeps
+one copy in memory.
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ WHERE whole.folded >= :query AND whole.folded < :after
 ORDER BY whole.folded
 LIMIT :limit
 """
-"""Labels that equal the query or begin with it; in index order, so an equal label comes first
-and shorter labels before longer ones."""
+"""Labels that equal the query or begin with it, in index order: an equal label first, then the
+others alphabetically."""
 
 WORDS = """
 SELECT resource, label, language FROM labels WHERE labels MATCH :match LIMIT :limit
@@ -134,7 +135,8 @@ class SearchIndex:
         try:
             connection.executescript(SCHEMA)
             connection.executemany(
-                "INSERT INTO labels (label, resource, language) VALUES (?, ?, ?)", labels
+                "INSERT INTO labels (rowid, label, resource, language) VALUES (?, ?, ?, ?)",
+                ((number, *label) for number, label in enumerate(labels, start=1)),
             )
             connection.executemany(
                 "INSERT INTO whole (folded, label) VALUES (?, ?)",
