@@ -71,6 +71,12 @@ def test_json_names_the_page_of_each_result(client: FlaskClient) -> None:
     assert client.get(str(hit["page"]), headers={"Accept": "text/html"}).status_code == 200
 
 
+def test_json_is_utf8_text_not_escapes(client: FlaskClient) -> None:
+    response = client.get("/search", query_string={"q": "kansainvalinen"}, headers=JSON)
+    assert "kansainvälinen".encode() in response.data
+    assert b"\\u00e4" not in response.data
+
+
 def test_format_json_answers_json_too(client: FlaskClient) -> None:
     response = client.get("/search", query_string={"q": "iclei", "format": "json"})
     assert response.content_type == "application/json"

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, request
+from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from werkzeug.exceptions import RequestURITooLarge
 
@@ -40,7 +41,9 @@ def create_app(
     app = Flask(__name__)
     # Never turn "//host" into a redirect to another site.
     app.url_map.merge_slashes = False
-    app.config.from_mapping(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=MAX_BODY_LENGTH)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_LENGTH)
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False  # "kansainvälinen", not "kansainv\u00e4linen"
     app.config.from_mapping(config or {})
     files = discover(settings)
     app.extensions[EXTENSION_KEY] = Publication.build(
