@@ -296,3 +296,20 @@ def test_head_answers_like_get(client: FlaskClient) -> None:
     assert head.status_code == get.status_code == 200
     assert head.mimetype == get.mimetype
     assert head.get_data() == b""
+
+
+def test_result_iris_show_their_labels_beside_the_iri(client: FlaskClient) -> None:
+    query = "SELECT ?network WHERE { ?network a kuopio:ThematicNetwork } ORDER BY ?network"
+    response = client.get(
+        "/sparql", query_string={"query": query, "lang": "en"}, headers={"Accept": "text/html"}
+    )
+    page = Page(response)
+    cells = page.find("table", class_="results").find_all("td")
+    texts = [cell.text for cell in cells]
+    assert any(text.startswith("ICLEI – Local Governments for Sustainability") for text in texts)
+    iclei = next(cell for cell in cells if "ICLEI" in cell.text)
+    assert iclei.find("a").attrs["href"] == "/id/network/iclei?lang=en"
+    assert "network/iclei" in iclei.find("span", class_="iri").text
+    summary = next(p.text for p in page.iter("p") if "rows" in p.text)
+    assert summary.startswith("3 rows ·")
+    assert summary.endswith(" s")

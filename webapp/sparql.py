@@ -18,6 +18,7 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
+from kuopio_graph.describe import labels
 from kuopio_graph.description import service_description
 from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
@@ -44,6 +45,8 @@ blueprint = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+LABELLED = 2000
+"""The most IRIs in one table of results whose labels the query page looks up."""
 SPREADSHEET = "spreadsheet"
 """``format=spreadsheet``: CSV for Excel and the like (see :mod:`kuopio_graph.spreadsheet`)."""
 TRUNCATED_HEADER = "Result-Truncated"
@@ -210,8 +213,11 @@ def query_page(query: str | None) -> Response:
     table: dict[str, Any] | None = None
     graph_text: str | None = None
     truncated = False
+    seconds: float | None = None
     if query is not None:
+        started = time.monotonic()
         answer = run(query, dataset_parameters(), RESULT_FORMATS[0].media_type, "text/turtle")
+        seconds = time.monotonic() - started
         truncated = answer.truncated
         if answer.kind == "graph":
             graph_text = answer.body.decode("utf-8")
@@ -224,6 +230,8 @@ def query_page(query: str | None) -> Response:
         table=table,
         graph_text=graph_text,
         truncated=truncated,
+        seconds=seconds,
+        labels=labels(publication.store, result_iris(table)) if table else {},
         max_results=publication.settings.max_results,
         examples=publication.queries.values(),
         example_name=request.args.get("example") if query is not None else None,
@@ -235,6 +243,18 @@ def query_page(query: str | None) -> Response:
     # Its counterpart for machines: the service description.
     response.headers["Link"] = alternate_links("/sparql", RDF_OFFERS)
     return response
+
+
+def result_iris(table: dict[str, Any]) -> list[str]:
+    """The IRIs in a table of results, at most :data:`LABELLED` of them, to look up labels."""
+    found: dict[str, None] = {}
+    for row in table.get("results", {}).get("bindings", []):
+        for cell in row.values():
+            if cell.get("type") == "uri":
+                found[cell["value"]] = None
+                if len(found) >= LABELLED:
+                    return list(found)
+    return list(found)
 
 
 def _single(values: list[str]) -> str | None:

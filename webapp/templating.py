@@ -53,6 +53,7 @@ def template_helpers() -> dict[str, Any]:
         "local": local,
         "switch_language": switch_language,
         "term_label": term_label,
+        "short": lambda iri: compact(iri, publication.store.prefixes),
         "is_local": lambda iri: iri.startswith(base),
         "lang": language,
         "lang_explicit": explicit is not None,
