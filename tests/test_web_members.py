@@ -95,3 +95,16 @@ def test_pages_made_before_the_index_are_not_kept(settings: Settings) -> None:
     assert first.status_code == 200
     assert "no-store" in first.headers.get("Cache-Control", "")
     assert b"members-link" not in first.data
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/members?class={THEMATIC}&page=99999999999999999999999",
+        f"/members?class={THEMATIC}&page=-1",
+        "/id/network/iclei?links=99999999999999999999999",
+        "/id/network/iclei?links=0",
+    ],
+)
+def test_page_numbers_out_of_range_are_not_found(client: FlaskClient, path: str) -> None:
+    assert client.get(path, headers=HTML).status_code == 404

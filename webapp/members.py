@@ -17,6 +17,16 @@ blueprint = Blueprint("members", __name__)
 
 PAGE_SIZE = 50
 """Members listed per page."""
+LAST_PAGE = 1_000_000
+"""The highest page number answered (past it, 404), well inside the engines' integers."""
+
+
+def page_number(parameter: str) -> int:
+    """The page number in ``parameter`` of the URL (1 if absent); 404 if out of range."""
+    number = request.args.get(parameter, 1, type=int)
+    if not 1 <= number <= LAST_PAGE:
+        abort(404)
+    return number
 
 
 @blueprint.route("/members")
@@ -25,10 +35,8 @@ def members() -> Response:
     class_iri = request.args.get("class", "").strip()
     if not class_iri:
         raise BadRequest("name a class: /members?class=<IRI of the class>")
-    page = request.args.get("page", 1, type=int)
+    page = page_number("page")
     descending = request.args.get("order") == "desc"
-    if page < 1:
-        abort(404)
     language = choose_language()
     total, listed = index_or_unavailable().members(
         class_iri, language, (page - 1) * PAGE_SIZE, PAGE_SIZE, descending

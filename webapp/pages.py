@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, g, redirect, render_template, request
+from flask import Blueprint, Response, abort, g, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from kuopio_graph.describe import (
@@ -22,7 +22,7 @@ from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_triples
 
 from .i18n import choose_language
-from .members import members_link
+from .members import members_link, page_number
 from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, negotiate
 from .publication import SearchNotReady, get_publication
 
@@ -160,9 +160,7 @@ def page(iri: str, path: str) -> str:
     """The HTML page of a described resource."""
     publication = get_publication()
     language = choose_language()
-    links_page = request.args.get("links", 1, type=int)
-    if links_page < 1:
-        abort(404)
+    links_page = page_number("links")
     view = entity_view(publication.store, iri, links_page)
     if links_page > 1 and not view.backlinks:
         abort(404)
