@@ -313,3 +313,39 @@ def test_result_iris_show_their_labels_beside_the_iri(client: FlaskClient) -> No
     summary = next(p.text for p in page.iter("p") if "rows" in p.text)
     assert summary.startswith("3 rows ·")
     assert summary.endswith(" s")
+
+
+COUNTS = """SELECT ?network (COUNT(?member) AS ?members) WHERE {
+  ?membership org:organization ?network ; org:member ?member .
+} GROUP BY ?network ORDER BY DESC(?members)"""
+
+
+def test_a_label_and_a_number_are_drawn_as_bars(client: FlaskClient, store: GraphStore) -> None:
+    response = client.get(
+        "/sparql", query_string={"query": COUNTS, "lang": "en"}, headers={"Accept": "text/html"}
+    )
+    page = Page(response)
+    bars = page.find("figure", class_="chart").find_all("div", class_="bar")
+    rows = page.find("table", class_="results").find("tbody").find_all("tr")
+    assert len(bars) == len(rows) > 1
+    values = [float(bar.find("span", class_="bar-value").text) for bar in bars]
+    assert values == sorted(values, reverse=True)
+    widths = [bar.find("span", class_="bar-fill").attrs["style"] for bar in bars]
+    assert widths[0] == "width: 100.0%"
+    assert "ICLEI – Local Governments for Sustainability" in {
+        bar.find("span", class_="bar-label").text for bar in bars
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?network WHERE { ?network a kuopio:ThematicNetwork }",
+        "SELECT (1 AS ?a) (2 AS ?b) WHERE {}",
+        'SELECT ("x" AS ?a) ("y" AS ?b) WHERE {}',
+    ],
+)
+def test_other_shapes_are_left_as_a_table(client: FlaskClient, query: str) -> None:
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert not list(Page(response).iter("figure", class_="chart"))

@@ -81,6 +81,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "external": {"fi": "ulkoinen linkki", "en": "external link"},
     "more": {"fi": "Lisää", "en": "More"},
     "search": {"fi": "Haku", "en": "Search"},
+    "chart_caption": {
+        "fi": "Luvut pylväinä (samat luvut ovat alla olevassa taulukossa).",
+        "en": "The numbers as bars (the table below has the same figures).",
+    },
     "members_of": {"fi": "Luokan {name} jäsenet", "en": "Members of {name}"},
     "members_shown": {
         "fi": "Jäsenet {first}–{last}, kaikkiaan {total}.",

@@ -25,9 +25,11 @@ from kuopio_graph.executor import NotAcceptable as NoFormatForResult
 from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
 from kuopio_graph.guard import QueryRefused
+from kuopio_graph.namespaces import compact
 from kuopio_graph.serialize import serialize_graph
 from kuopio_graph.spreadsheet import spreadsheet_csv
 
+from .chart import bars
 from .i18n import choose_language
 from .negotiation import (
     HTML,
@@ -223,15 +225,17 @@ def query_page(query: str | None) -> Response:
             graph_text = answer.body.decode("utf-8")
         else:
             table = json.loads(answer.body)
+    names = labels(publication.store, result_iris(table)) if table else {}
     html = render_template(
         "sparql/query.html",
+        labels=names,
         lang=language,
         query=query or "",
         table=table,
         graph_text=graph_text,
         truncated=truncated,
         seconds=seconds,
-        labels=labels(publication.store, result_iris(table)) if table else {},
+        chart=bars(table, lambda iri: label_in(names, iri, language)) if table else [],
         max_results=publication.settings.max_results,
         examples=publication.queries.values(),
         example_name=request.args.get("example") if query is not None else None,
@@ -243,6 +247,13 @@ def query_page(query: str | None) -> Response:
     # Its counterpart for machines: the service description.
     response.headers["Link"] = alternate_links("/sparql", RDF_OFFERS)
     return response
+
+
+def label_in(names: dict[str, dict[str, str]], iri: str, language: str) -> str:
+    """The label of ``iri`` in ``language`` (else English, else Finnish), or its short form."""
+    found = names.get(iri, {})
+    chosen = found.get(language) or found.get("en") or found.get("fi")
+    return chosen or compact(iri, get_publication().store.prefixes)
 
 
 def result_iris(table: dict[str, Any]) -> list[str]:
