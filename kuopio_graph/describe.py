@@ -179,8 +179,7 @@ class EntityView:
 
     def label(self, iri: str, language: str) -> str | None:
         """The label of ``iri`` in ``language``, else in English or Finnish, else None."""
-        labels = self.labels.get(iri, {})
-        return labels.get(language) or labels.get("en") or labels.get("fi")
+        return best_label(self.labels.get(iri, {}), language)
 
     def descriptions(self, language: str) -> list[str]:
         """The resource's comments and definitions in ``language``."""
@@ -191,6 +190,11 @@ class EntityView:
             for value in values
             if value.language == language
         ]
+
+
+def best_label(labels: dict[str, str], language: str) -> str | None:
+    """Of one resource's ``labels`` by language: ``language``'s, else English, else Finnish."""
+    return labels.get(language) or labels.get("en") or labels.get("fi")
 
 
 def describe(store: GraphStore, iri: str) -> list[ox.Triple]:

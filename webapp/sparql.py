@@ -18,7 +18,7 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from kuopio_graph.describe import labels
+from kuopio_graph.describe import best_label, labels
 from kuopio_graph.description import service_description
 from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
@@ -251,9 +251,9 @@ def query_page(query: str | None) -> Response:
 
 def label_in(names: dict[str, dict[str, str]], iri: str, language: str) -> str:
     """The label of ``iri`` in ``language`` (else English, else Finnish), or its short form."""
-    found = names.get(iri, {})
-    chosen = found.get(language) or found.get("en") or found.get("fi")
-    return chosen or compact(iri, get_publication().store.prefixes)
+    return best_label(names.get(iri, {}), language) or compact(
+        iri, get_publication().store.prefixes
+    )
 
 
 def result_iris(table: dict[str, Any]) -> list[str]:
