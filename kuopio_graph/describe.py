@@ -13,6 +13,8 @@ import pyoxigraph as ox
 from .store import GraphStore, Term
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+SOURCE = "http://purl.org/dc/terms/source"
 DESCRIPTION_PROPERTIES = (
     "http://www.w3.org/2000/01/rdf-schema#comment",
     "http://www.w3.org/2004/02/skos/core#definition",
@@ -215,12 +217,20 @@ def is_described(store: GraphStore, iri: str) -> bool:
 
 def entity_view(store: GraphStore, iri: str, backlinks_page: int = 1) -> EntityView:
     """Gather what a page about ``iri`` shows: statements with sources, labels, and page
-    ``backlinks_page`` of what links here."""
+    ``backlinks_page`` of what links here.
+
+    Blank nodes, passages and sources are asked for only when the statements name some, so a
+    typical page costs four small queries."""
     entity = {"entity": ox.NamedNode(iri)}
+    rows = store.select(STATEMENTS, entity)
     inner: dict[str, list[tuple[str, Value]]] = {}
-    for row in store.select(BLANK_NODE_STATEMENTS, entity):
-        inner.setdefault(row["node"].value, []).append((row["property"].value, Value(row["value"])))
-    statements = _statements(store.select(STATEMENTS, entity), inner)
+    if any(isinstance(row["value"], ox.BlankNode) for row in rows):
+        for row in store.select(BLANK_NODE_STATEMENTS, entity):
+            inner.setdefault(row["node"].value, []).append(
+                (row["property"].value, Value(row["value"]))
+            )
+    statements = _statements(rows, inner)
+    stated = {prop for prop, _ in statements}
     window = BACKLINKS % (BACKLINKS_PER_PAGE + 1, (backlinks_page - 1) * BACKLINKS_PER_PAGE)
     found = [(row["property"].value, row["subject"].value) for row in store.select(window, entity)]
     backlinks = sorted(found[:BACKLINKS_PER_PAGE])
@@ -233,11 +243,11 @@ def entity_view(store: GraphStore, iri: str, backlinks_page: int = 1) -> EntityV
         more_backlinks=len(found) > BACKLINKS_PER_PAGE,
         passages=[
             Passage(row["passage"].value, row["text"].value, row["document"].value)
-            for row in store.select(PASSAGES, entity)
+            for row in (store.select(PASSAGES, entity) if DERIVED_FROM in stated else ())
         ],
         sources=[
             Source(row["document"].value, row["url"].value if "url" in row else None)
-            for row in store.select(SOURCES, entity)
+            for row in (store.select(SOURCES, entity) if SOURCE in stated else ())
         ],
     )
     view.labels.update(labels(store, _shown(view)))

@@ -490,3 +490,18 @@ def test_every_minted_resource_has_a_page_and_rdf(client: FlaskClient, store: Gr
         elif (URIRef(iri), None, None) not in parse_rdf(rdf):
             failures.append((iri, "no triples about it", rdf.status_code))
     assert failures == []
+
+
+def test_entity_page_shows_each_kind_of_term(client: FlaskClient) -> None:
+    """IRIs link (outside ones marked external), literals keep their language, and a blank
+    node's own statements are listed inside its value."""
+    page = html_page(client, local(ICLEI) + "?lang=en")
+    statements = page.find("table", class_="statements")
+    outside = {a.attrs["href"] for a in statements.iter("a", rel="external")}
+    assert "https://www.iclei.org/" in outside
+    assert "/id/place/bonn?lang=en" in statements.hrefs()
+    tagged = [span for span in statements.iter("span") if span.attrs.get("lang") == "en"]
+    assert any(span.text.startswith("ICLEI – Local Governments") for span in tagged)
+    (address,) = statements.find_all("dl", class_="inner")
+    assert "Kaiser-Friedrich-Str. 7" in address.text
+    assert "53113" in [dd.text for dd in address.iter("dd")]

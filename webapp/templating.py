@@ -7,7 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import request
+from markupsafe import Markup, escape
 
+from kuopio_graph.describe import Value
 from kuopio_graph.namespaces import compact
 
 from .i18n import LANGUAGES, choose_language, explicit_language, text
@@ -47,12 +49,40 @@ def template_helpers() -> dict[str, Any]:
                 return names.get(language) or names.get("en") or next(iter(names.values()))
         return compact(iri, publication.store.prefixes)
 
+    def iri_link(iri: str, labels: dict[str, dict[str, str]] | None = None) -> Markup:
+        """A link to ``iri`` named by its label: its page here, or the outside address."""
+        name = escape(term_label(iri, labels))
+        if iri.startswith(base):
+            return Markup('<a href="%s">%s</a>') % (href(iri), name)
+        return Markup('<a href="%s" rel="external">%s</a>') % (iri, name)
+
+    def term(value: Value, labels: dict[str, dict[str, str]] | None = None) -> Markup:
+        """One RDF term: a link for an IRI, a blank node's own statements, a literal's text
+        (with its language)."""
+        if value.is_iri:
+            return iri_link(value.text, labels)
+        if value.inner:
+            rows = Markup("").join(
+                Markup("<dt>%s</dt><dd>%s</dd>") % (term_label(prop, labels), term(inner, labels))
+                for prop, inner in value.inner
+            )
+            return Markup('<dl class="inner">%s</dl>') % rows
+        if value.language:
+            return Markup('<span lang="%s">%s</span> <span class="tag">%s</span>') % (
+                value.language,
+                value.text,
+                value.language,
+            )
+        return Markup("<span>%s</span>") % value.text
+
     helpers: dict[str, Callable[..., str] | str | bool | tuple[str, ...]] = {
         "t": lambda key: text(key, language),
         "href": href,
         "local": local,
         "switch_language": switch_language,
         "term_label": term_label,
+        "iri_link": iri_link,
+        "term": term,
         "short": lambda iri: compact(iri, publication.store.prefixes),
         "is_local": lambda iri: iri.startswith(base),
         "lang": language,
