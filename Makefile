@@ -1,15 +1,29 @@
 # Two entry points for a new machine: `make run` and `make test`.
-# Each creates the virtual environment it needs on first use.
+# Each creates the virtual environment it needs on first use; `make test` also installs what
+# the browser tests need: axe-core from the npm registry and Debian's Chromium.
 VENV ?= .venv
 BIN := $(VENV)/bin
+NODE_PACKAGES := node_modules/.package-lock.json
+CHROMIUM ?= /usr/bin/chromium
+EDITOR_FILES := node_modules/@zazuko/yasqe/build/yasqe.min.js node_modules/@zazuko/yasqe/build/yasqe.min.css
 
-.PHONY: run test lint
+.PHONY: run test lint vendor
 
 $(BIN)/kuopio-graph: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
+
+$(NODE_PACKAGES): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install Chromium, or name it: make test CHROMIUM=/path/to/chromium"; exit 1; }
+	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$sudo apt-get install --yes --no-install-recommends chromium \
+	  || { $$sudo apt-get update && $$sudo apt-get install --yes --no-install-recommends chromium; }
 
 run: $(BIN)/kuopio-graph
 	$(BIN)/kuopio-graph serve
@@ -19,5 +33,11 @@ lint: $(BIN)/kuopio-graph
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/pytest
+test: lint $(NODE_PACKAGES) $(CHROMIUM)
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+# Copy the query editor from the locked npm package into the app's static files (committed, so
+# the app needs no Node.js to run); run after changing its version in package.json.
+vendor: $(NODE_PACKAGES)
+	mkdir -p webapp/static/vendor/yasqe
+	cp $(EDITOR_FILES) webapp/static/vendor/yasqe/

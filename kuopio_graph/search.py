@@ -39,10 +39,22 @@ CREATE TABLE members (
     class TEXT NOT NULL, resource TEXT NOT NULL,
     label_fi TEXT NOT NULL, label_en TEXT NOT NULL, sort_fi TEXT NOT NULL, sort_en TEXT NOT NULL
 );
+CREATE TABLE terms (kind TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (kind, iri)) WITHOUT ROWID;
 """
 """``labels`` finds words anywhere in a label; ``whole`` (indexed by the folded label) finds the
 labels that are, or begin with, the whole query; ``members`` lists each class's members with
-their labels, indexed for listing in label order in either language."""
+their labels, indexed for listing in label order in either language and for finding resources
+by the beginning of their IRIs; ``terms`` holds the classes and properties the graph uses."""
+
+TERMS = """
+SELECT DISTINCT ?kind ?term
+WHERE {
+  { ?subject a ?term . FILTER(isIRI(?term)) BIND("class" AS ?kind) }
+  UNION
+  { ?subject ?term ?object . BIND("property" AS ?kind) }
+}
+"""
+"""Every class and every property the graph uses."""
 
 TYPES = """
 SELECT ?resource ?class WHERE { ?resource a ?class . FILTER(isIRI(?resource) && isIRI(?class)) }
@@ -150,6 +162,11 @@ class SearchIndex:
                 connection.execute(
                     f"CREATE INDEX members_{language} ON members (class, sort_{language}, resource)"
                 )
+            connection.execute("CREATE INDEX members_resource ON members (resource)")
+            connection.executemany(
+                "INSERT INTO terms VALUES (?, ?)",
+                ((row["kind"].value, row["term"].value) for row in store.select(TERMS)),
+            )
             connection.commit()
         finally:
             connection.close()
@@ -180,6 +197,23 @@ class SearchIndex:
             .fetchone()
         )
         return int(total)
+
+    def terms(self, kind: str) -> list[str]:
+        """The IRIs of the classes (``kind`` ``class``) or properties (``property``) the graph
+        uses, sorted."""
+        rows = self._connection().execute(
+            "SELECT iri FROM terms WHERE kind = ? ORDER BY iri", (kind,)
+        )
+        return [iri for (iri,) in rows]
+
+    def resources_starting(self, beginning: str, limit: int = 50) -> list[str]:
+        """Up to ``limit`` typed resources whose IRIs begin with ``beginning``, sorted."""
+        rows = self._connection().execute(
+            "SELECT DISTINCT resource FROM members WHERE resource >= ? AND resource < ?"
+            " ORDER BY resource LIMIT ?",
+            (beginning, beginning + "\U0010ffff", limit),
+        )
+        return [iri for (iri,) in rows]
 
     def search(self, text: str, language: str, limit: int = 20) -> list[Hit]:
         """Resources whose labels match every word of ``text`` (as prefixes), best first.

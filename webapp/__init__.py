@@ -16,7 +16,7 @@ from werkzeug.exceptions import RequestURITooLarge
 
 from kuopio_graph import GraphStore, Settings, ValidationReport, discover, load
 
-from . import dataset, errors, members, pages, search, sparql
+from . import completion, dataset, errors, members, pages, relationships, search, sparql
 from .caching import ResponseCache, mark_cacheable
 from .i18n import choose_language
 from .negotiation import HTML
@@ -62,6 +62,8 @@ def create_app(
         dataset.blueprint,
         search.blueprint,
         members.blueprint,
+        relationships.blueprint,
+        completion.blueprint,
     ):
         app.register_blueprint(blueprint)
     app.context_processor(template_helpers)

@@ -37,6 +37,16 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "examples": {"fi": "Esimerkkikyselyt", "en": "Example queries"},
     "run": {"fi": "Suorita", "en": "Run"},
+    "query_label": {"fi": "SPARQL-kysely", "en": "SPARQL query"},
+    "editor_hint": {
+        "fi": "Ctrl+Enter suorittaa kyselyn, Ctrl+välilyönti täydentää etuliitteet, luokat,"
+        " ominaisuudet ja resurssit tästä tietoverkosta; sarkain siirtyy pois kentästä.",
+        "en": "Ctrl+Enter runs the query; Ctrl+Space completes prefixes, classes, properties"
+        " and resources from this graph; Tab leaves the field.",
+    },
+    "query_error": {"fi": "Kyselyssä on virhe", "en": "The query has an error"},
+    "share_link": {"fi": "Linkki tähän kyselyyn", "en": "Link to this query"},
+    "download": {"fi": "Lataa", "en": "Download"},
     "result_format": {"fi": "Tulosmuoto", "en": "Result format"},
     "results": {"fi": "Tulokset", "en": "Results"},
     "rows": {"fi": "riviä", "en": "rows"},
@@ -108,6 +118,34 @@ TEXTS: dict[str, dict[str, str]] = {
     "previous_page": {"fi": "← Edelliset", "en": "← Previous"},
     "next_page": {"fi": "Seuraavat →", "en": "Next →"},
     "all_backlinks": {"fi": "Kaikki viittaukset kyselynä", "en": "All the links, as a query"},
+    "relationships": {"fi": "Suhteet kuvana", "en": "Relationships at a glance"},
+    "relationships_of": {"fi": "Kohteen {name} suhteet", "en": "Relationships of {name}"},
+    "picture_caption": {
+        "fi": "Kuva kulkee vasemmalta oikealle: kunkin laatikon yläpuolella lukee, miten se"
+        " liittyy laatikkoon, josta se haarautuu. Jokainen laatikko on linkki.",
+        "en": "The picture reads left to right: above each box is how it relates to the box it"
+        " branches from. Every box is a link.",
+    },
+    "picture_more": {"fi": "+ {count} muuta", "en": "+ {count} more"},
+    "picture_link": {
+        "fi": "Suurempi kuva suhteista",
+        "en": "A larger picture of the relationships",
+    },
+    "rel_unit": {"fi": "yksikkö", "en": "unit"},
+    "rel_part_of": {"fi": "osa organisaatiota", "en": "part of"},
+    "rel_partnership": {"fi": "kumppanuus", "en": "partnership"},
+    "rel_partner": {"fi": "osapuoli", "en": "partner"},
+    "timeline": {"fi": "Aikajana", "en": "Timeline"},
+    "founded": {"fi": "Perustettu", "en": "Founded"},
+    "whole_timeline": {"fi": "Koko aikajana", "en": "The whole timeline"},
+    "timeline_caption": {
+        "fi": "Päivätyt suhteet ja tapahtumat, vanhimmat ensin; jatkuvat ulottuvat tähän päivään.",
+        "en": "Dated relationships and events, earliest first; those still going on reach today.",
+    },
+    "no_relationships": {
+        "fi": "Tällä kohteella ei ole organisaatiosuhteita.",
+        "en": "This resource has no organisational relationships.",
+    },
 }
 
 

@@ -34,6 +34,7 @@ from kuopio_graph.description import Distribution, void_description
 from kuopio_graph.executor import QueryPool
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
+from kuopio_graph.relations import organisation_classes
 from kuopio_graph.search import SearchIndex
 
 from .budget import Budgets
@@ -78,6 +79,8 @@ class Publication:
     queries: dict[str, NamedQuery]
     display_labels: dict[str, dict[str, str]]
     budgets: Budgets
+    organisation_classes: frozenset[str]
+    """The classes whose members' pages show a picture of their relationships."""
     _dumps: dict[str, Dump] = field(default_factory=dict)
     _report: ValidationReport | None = None
     _shapes: Graph | None = None
@@ -117,6 +120,7 @@ class Publication:
             queries=named_queries(settings.queries, settings.base),
             display_labels=_display_labels(),
             budgets=Budgets(settings.query_budget, settings.error_budget),
+            organisation_classes=organisation_classes(store),
             _report=report,
         )
 

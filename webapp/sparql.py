@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 from pyparsing import ParseBaseException
@@ -30,7 +31,7 @@ from kuopio_graph.serialize import serialize_graph
 from kuopio_graph.spreadsheet import spreadsheet_csv
 
 from .chart import bars
-from .i18n import choose_language
+from .i18n import choose_language, explicit_language
 from .negotiation import (
     HTML,
     RDF_OFFERS,
@@ -216,15 +217,21 @@ def query_page(query: str | None) -> Response:
     graph_text: str | None = None
     truncated = False
     seconds: float | None = None
+    error: str | None = None
     if query is not None:
         started = time.monotonic()
-        answer = run(query, dataset_parameters(), RESULT_FORMATS[0].media_type, "text/turtle")
-        seconds = time.monotonic() - started
-        truncated = answer.truncated
-        if answer.kind == "graph":
-            graph_text = answer.body.decode("utf-8")
+        try:
+            answer = run(query, dataset_parameters(), RESULT_FORMATS[0].media_type, "text/turtle")
+        except BadRequest as refused:
+            # The page keeps the query beside the reason, so nothing typed is lost.
+            error = refused.description
         else:
-            table = json.loads(answer.body)
+            seconds = time.monotonic() - started
+            truncated = answer.truncated
+            if answer.kind == "graph":
+                graph_text = answer.body.decode("utf-8")
+            else:
+                table = json.loads(answer.body)
     names = labels(publication.store, result_iris(table)) if table else {}
     html = render_template(
         "sparql/query.html",
@@ -239,14 +246,26 @@ def query_page(query: str | None) -> Response:
         max_results=publication.settings.max_results,
         examples=publication.queries.values(),
         example_name=request.args.get("example") if query is not None else None,
+        error=error,
+        share_link=share_link(query),
         result_formats=RESULT_FORMATS,
         service_forms=[(fmt.media_type, f"/sparql?format={fmt.name}") for fmt in RDF_FORMATS],
     )
-    response = Response(html, content_type="text/html; charset=utf-8")
+    response = Response(html, status=400 if error else 200, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
     # Its counterpart for machines: the service description.
     response.headers["Link"] = alternate_links("/sparql", RDF_OFFERS)
     return response
+
+
+def share_link(query: str | None) -> str:
+    """The address of this page with this query: an example by name, else the query's text."""
+    example = request.args.get("example")
+    arguments = {"example": example} if example else {"query": query or ""}
+    chosen = explicit_language()
+    if chosen:
+        arguments["lang"] = chosen
+    return "/sparql?" + urlencode(arguments)
 
 
 def label_in(names: dict[str, dict[str, str]], iri: str, language: str) -> str:

@@ -1,0 +1,175 @@
+"""The picture of an organisation's relationships, its own page, and the timeline."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from flask.testing import FlaskClient
+from web_helpers import ID, Element, Page, local, store_rows
+
+from kuopio_graph import GraphStore
+from kuopio_graph.relations import PART_OF, UNIT, Branch, relationship_tree
+from webapp.i18n import text
+
+CITY = f"{ID}organisation/city-of-kuopio"
+ICLEI = f"{ID}network/iclei"
+URBAN_ENVIRONMENT = f"{ID}service-area/urban-environment"
+HTML = {"Accept": "text/html"}
+
+
+def page(client: FlaskClient, path: str) -> Page:
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 200, path
+    return Page(response)
+
+
+def boxes(picture: Element) -> list[tuple[str, str]]:
+    """Each box of a picture as (link, tooltip)."""
+    return [
+        (a.attrs["href"], next(a.iter("title")).text)
+        for a in picture.iter("a")
+        if a.attrs.get("class") in ("root", "node", "rest")
+    ]
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_citys_page_pictures_its_units_and_their_networks(
+    client: FlaskClient, store: GraphStore, language: str
+) -> None:
+    picture = page(client, f"{local(CITY)}?lang={language}").find("figure", class_="picture")
+    links = dict(boxes(picture))
+    units = store_rows(store, f"SELECT ?unit WHERE {{ ?unit org:unitOf <{CITY}> }}")
+    assert units
+    for (unit,) in units:
+        assert f"{local(unit)}?lang={language}" in links
+        assert links[f"{local(unit)}?lang={language}"].startswith(text("rel_unit", language))
+    # The networks a service area handles hang from it.
+    handled = store_rows(
+        store,
+        f"""SELECT ?network WHERE {{
+              ?p org:member <{URBAN_ENVIRONMENT}> ; org:organization ?network }}""",
+    )
+    assert {f"{local(n)}?lang={language}" for (n,) in handled} <= links.keys()
+
+
+@pytest.mark.parametrize(
+    ("language", "handler", "role"),
+    [
+        ("en", "Urban Environment service area", "coordinates the contact"),
+        ("fi", "kaupunkiympäristön palvelualue", "yhteydenpidon koordinoija"),
+    ],
+)
+def test_a_networks_picture_shows_who_in_kuopio_handles_it(
+    client: FlaskClient, language: str, handler: str, role: str
+) -> None:
+    picture = page(client, f"{local(ICLEI)}?lang={language}").find("figure", class_="picture")
+    titles = [title for _, title in boxes(picture)]
+    assert f"{role}: {handler}" in titles
+    # ... and what that service area is part of, even though the city is in the picture already.
+    assert titles.count(f"{text('rel_part_of', language)}: " + city_name(language)) == 1
+
+
+def timeline_items(timeline: Element) -> list[tuple[str, str]]:
+    """Each entry of a timeline as (years, name)."""
+    return [(li.find("span", class_="years").text, li.find("a").text) for li in timeline.iter("li")]
+
+
+def city_name(language: str) -> str:
+    return {"fi": "Kuopion kaupunki", "en": "City of Kuopio"}[language]
+
+
+def test_every_box_links_to_a_page_that_answers(client: FlaskClient) -> None:
+    picture = page(client, local(CITY)).find("figure", class_="picture")
+    for href, _ in boxes(picture):
+        assert client.get(href, headers=HTML).status_code == 200, href
+
+
+def test_a_picture_is_labelled_for_assistive_technology(client: FlaskClient) -> None:
+    figure = page(client, local(CITY) + "?lang=en").find("figure", class_="picture")
+    caption = figure.find("figcaption")
+    assert caption.text == text("picture_caption", "en")
+    assert figure.find("svg").attrs["aria-labelledby"] == caption.attrs["id"]
+
+
+def test_only_organisations_have_a_picture(client: FlaskClient) -> None:
+    membership = page(client, local(f"{ID}membership/iclei/urban-environment"))
+    assert not membership.find_all("figure", class_="picture")
+
+
+def test_the_tree_collapses_what_does_not_fit(store: GraphStore) -> None:
+    """Past the limit, one box per kind stands for the rest, and counts them."""
+    tree = relationship_tree(store, CITY, first=1, second=1)
+    by_kind: dict[str, list[Branch]] = {}
+    for child in tree.root.children:
+        by_kind.setdefault(child.kind, []).append(child)
+    units = store_rows(store, f"SELECT DISTINCT ?u WHERE {{ ?u org:unitOf <{CITY}> }}")
+    assert len(units) > 1
+    shown, rest = by_kind[UNIT]
+    assert shown.iri and not rest.iri
+    assert rest.hidden == len(units) - 1
+    assert all(len([b for b in by_kind[k] if b.iri]) == 1 for k in by_kind)
+
+
+def test_the_tree_shows_each_resource_once_but_for_what_it_is_part_of(
+    store: GraphStore,
+) -> None:
+    tree = relationship_tree(store, ICLEI, first=50, second=50)
+    shown: list[str] = []
+
+    def walk(branch: Branch) -> None:
+        if branch.iri and branch.kind != PART_OF:
+            shown.append(branch.iri)
+        for child in branch.children:
+            walk(child)
+
+    walk(tree.root)
+    assert len(shown) == len(set(shown))
+
+
+def test_the_relationships_page_shows_more_than_the_entity_page(client: FlaskClient) -> None:
+    own = page(client, "/relationships?" + urlencode({"iri": CITY, "lang": "en"}))
+    on_entity = page(client, local(CITY) + "?lang=en")
+    assert own.find("h1").text == text("relationships_of", "en").format(name="City of Kuopio")
+    own_boxes = boxes(own.find("figure", class_="picture"))
+    entity_boxes = boxes(on_entity.find("figure", class_="picture"))
+    assert len(own_boxes) >= len(entity_boxes)
+    link = "/relationships?" + urlencode({"iri": CITY, "lang": "en"})
+    assert link in on_entity.hrefs()
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [({}, 400), ({"iri": f"{ID}organisation/nowhere"}, 404), ({"iri": "not an IRI"}, 404)],
+)
+def test_the_relationships_page_refuses_what_it_cannot_show(
+    client: FlaskClient, query: dict[str, str], status: int
+) -> None:
+    assert client.get("/relationships", query_string=query, headers=HTML).status_code == status
+
+
+def test_the_timeline_lists_dated_relationships_in_order(
+    client: FlaskClient, store: GraphStore
+) -> None:
+    timeline = page(client, local(CITY) + "?lang=en").find("ol", class_="timeline")
+    items = [
+        (li.find("span", class_="years").text, li.find("a").text) for li in timeline.iter("li")
+    ]
+    starts = [int(years[:4]) for years, _ in items if years[:4].isdigit()]
+    assert starts == sorted(starts)
+    assert ("1997–", "City of Kuopio in the Municipal Climate Campaign") in items
+    ends_only = store_rows(
+        store,
+        f"""SELECT ?p WHERE {{ ?p org:hasMember <{CITY}> ; schema:endDate ?end
+                             FILTER NOT EXISTS {{ ?p schema:startDate ?start }} }}""",
+    )
+    assert ends_only
+    assert sum(years.startswith("–") for years, _ in items) == len(ends_only)
+
+
+def test_a_founding_is_a_point_on_the_timeline(client: FlaskClient) -> None:
+    timeline = page(client, local(ICLEI) + "?lang=en").find("ol", class_="timeline")
+    items = [
+        (li.find("span", class_="years").text, li.find("a").text) for li in timeline.iter("li")
+    ]
+    assert ("1990", text("founded", "en")) in items
