@@ -32,6 +32,7 @@ import random
 import shlex
 import subprocess
 import time
+import unicodedata
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,9 +59,15 @@ from .servers import OXIGRAPH, PROJECT, RDFLIB, SERVERS, Running, StartFailed, s
 
 TARGET_OXIGRAPH = 0.8
 TARGET_RDFLIB = 50.0
-TARGET_PAGE_P99 = 0.050
 TARGET_STARTUP = 10.0
-PAGES = ("entity_page", "entity_page_hub")
+PAGES = {
+    "entity_page": ("HTML", 0.050),
+    "entity_page_hub": ("HTML", 0.050),
+    "search": ("JSON", 0.020),
+}
+"""The project's own requests measured after the mix: how each answers, and its p99 target."""
+SEARCH_SHARE = 0.2
+"""The share of those requests that are searches."""
 NOISY = 0.15
 """Share of a core that other processes may use during a mix before it is run again."""
 
@@ -134,15 +141,35 @@ def mix_request(
 
 
 def page_request(manifest: Manifest) -> Callable[[random.Random], Request]:
-    """A function that draws the next entity page: a typical resource, one time in five a hub."""
+    """A function that draws the next of the project's own requests: a search one time in five,
+    else an entity page (a typical resource, one time in five a hub)."""
 
     def next_request(rng: random.Random) -> Request:
+        language = rng.choice(["fi", "en"])
+        if rng.random() < SEARCH_SHARE:
+            return search_request(rng, manifest, language)
         hub = rng.random() < 0.2
         path = entity_page_path(rng, manifest, hub)
-        headers = {"Accept": HTML, "Accept-Language": rng.choice(["fi", "en"])}
-        return Request(PAGES[hub], "GET", path, headers)
+        headers = {"Accept": HTML, "Accept-Language": language}
+        return Request("entity_page_hub" if hub else "entity_page", "GET", path, headers)
 
     return next_request
+
+
+def search_request(rng: random.Random, manifest: Manifest, language: str) -> Request:
+    """A search for the beginning of a word of the labels, half the time without its accents,
+    as JSON. A random parameter the app ignores keeps the answer cache out of the measure."""
+    word = rng.choice(manifest.data["label_words"])
+    typed = word[: rng.randint(min(3, len(word)), len(word))]
+    if rng.random() < 0.5:
+        typed = "".join(
+            c for c in unicodedata.normalize("NFKD", typed) if not unicodedata.combining(c)
+        )
+    arguments = {"q": typed, "format": "json", "uncached": f"{rng.getrandbits(32):08x}"}
+    path = "/search?" + urllib.parse.urlencode(arguments)
+    return Request(
+        "search", "GET", path, {"Accept": "application/json", "Accept-Language": language}
+    )
 
 
 def bench_server(
@@ -193,7 +220,7 @@ def bench_server(
             print(f"  {name}: other work ran during the mix; once more", file=sys.stderr)
             wait_for_quiet(patience=args.quiet_patience, ignore=running.process.pid)
         if name == PROJECT and args.page_duration > 0:
-            print(f"  {name}: entity pages for {args.page_duration:g} s", file=sys.stderr)
+            print(f"  {name}: pages and searches for {args.page_duration:g} s", file=sys.stderr)
             result.pages = run_load(
                 running.port,
                 page_request(manifest),
@@ -388,7 +415,8 @@ def size_report(size: SizeResult, args: argparse.Namespace) -> str:
                 f" (n={outcome.count})"
                 + (f" ({outcome.error_count} failed)" if outcome.error_count else "")
             ] + ["–"] * (len(ran) - 1)
-            lines.append(f"| {page} (HTML, {PROJECT} only) | {' | '.join(row)} | |")
+            kind = PAGES[page][0]
+            lines.append(f"| {page} ({kind}, {PROJECT} only) | {' | '.join(row)} | |")
     notes = [f"{s.name}: {s.note}" for s in servers.values() if s.note]
     notes += [
         f"{s.name} cut answers at its result cap: {', '.join(s.truncated)}"
@@ -443,8 +471,9 @@ def targets(size: SizeResult) -> list[str]:
             outcome = project.pages.outcomes.get(page)
             if outcome and outcome.latencies:
                 p99 = percentile(outcome.latencies, 0.99) or 0.0
+                target = PAGES[page][1]
                 out.append(
-                    f"- {page} p99 < 50 ms: {ms(p99)} ms {verdict(p99 < TARGET_PAGE_P99)}"
+                    f"- {page} p99 < {ms(target)} ms: {ms(p99)} ms {verdict(p99 < target)}"
                     + ("" if size.requested >= 1_000_000 else " (the target is set at 1M)")
                 )
     if project.startup is not None:
@@ -527,7 +556,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of mix per server")
     parser.add_argument(
-        "--page-duration", type=float, default=10.0, help="seconds of entity pages (0: none)"
+        "--page-duration",
+        type=float,
+        default=10.0,
+        help="seconds of entity pages and searches (0: none)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--servers", nargs="+", choices=SERVERS, default=list(SERVERS))
