@@ -14,19 +14,18 @@ Every query is plain SPARQL 1.1; resources enter as bindings or as IRIs written 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import pyoxigraph as ox
 
 from .describe import best_label, labels
 from .store import GraphStore
 
-READ_FIRST = 100
-"""At most this many neighbours of the root are read for each way of relating; past it, the
-tree says there are more (and sorts by label only what it read)."""
-READ_SECOND = 4
-"""At the second step, this many times as many neighbours are read as are shown."""
+READ_AHEAD = 3
+"""For each resource and way of relating, this many times as many neighbours are read as are
+shown; past that, the tree says there are more (and orders by label only what it read)."""
 
 UNIT = "unit"
 PART_OF = "part-of"
@@ -55,6 +54,15 @@ NEIGHBOURS = """
 """
 """One way's part of the query for neighbours: a name from :data:`WAYS`, IRIs written by
 Oxigraph (``str(NamedNode)``, never text from a request), that way's pattern and a limit."""
+
+COUNT = """
+{
+  SELECT ("%s" AS ?way) (COUNT(DISTINCT ?neighbour) AS ?count)
+  WHERE { VALUES ?node { %s } %s FILTER(isIRI(?neighbour) && ?neighbour != ?node) }
+}
+"""
+"""One way's part of the query counting the root's neighbours, for the ways it had more of
+than were read; filled in as :data:`NEIGHBOURS` is."""
 
 FOLLOWED = {
     UNIT: tuple(way for way in WAYS if way != PART_OF),
@@ -118,10 +126,9 @@ class Branch:
     """How the resource relates to its parent: ``unit``, ``part-of``, ``partnership``,
     ``partner`` or a role's IRI; empty for the root."""
     children: list[Branch] = field(default_factory=list)
-    hidden: int = 0
-    """How many more resources of this kind the parent has than the tree shows."""
-    more: bool = False
-    """Whether the store has more relationships than were read, so ``hidden`` is a floor."""
+    hidden: int | None = 0
+    """For a box that stands for the rest of one way of relating (``iri`` empty): how many
+    more the parent has than the tree shows, or None if not counted."""
 
 
 @dataclass(frozen=True)
@@ -164,35 +171,41 @@ class Dated:
 
 
 def relationship_tree(
-    store: GraphStore, iri: str, first: int = 8, second: int = 4, language: str = "en"
+    store: GraphStore,
+    iri: str,
+    first: int = 8,
+    second: int = 4,
+    language: str = "en",
+    also_named: Iterable[str] = (),
 ) -> Tree:
     """The tree of ``iri``'s relationships two steps out, showing at most ``first`` resources
-    of each kind at the first step and ``second`` at the second, ordered by their labels in
-    ``language``."""
+    of each way of relating at the first step and ``second`` at the second, ordered by kind and
+    label in ``language``. The tree's labels include those of ``also_named``."""
     root = Branch(iri, "")
+    rows, truncated = _neighbours(store, {way: [iri] for way in WAYS}, READ_AHEAD * first)
+    counts = _counts(store, iri, truncated)
+    names = labels(store, [iri, *also_named, *_named(rows)])
     seen = {iri}
-    found, truncated = _neighbours(store, {way: [iri] for way in WAYS}, max(READ_FIRST, first))
-    names = labels(store, [iri, *(n for n, _ in found.get(iri, []))])
-    _grow(root, found.get(iri, []), iri in truncated, first, seen, names, language)
+    _grow(root, [row[1:] for row in rows], first, seen, names, language, counts)
     step = [child for child in root.children if child.iri]
     asked: dict[str, list[str]] = {}
     for child in step:
         for way in FOLLOWED.get(child.kind, FOLLOWED_BY_DEFAULT):
             asked.setdefault(way, []).append(child.iri)
     if asked:
-        found, truncated = _neighbours(store, asked, READ_SECOND * second)
-        names.update(labels(store, {n for rows in found.values() for n, _ in rows} - seen))
+        rows, truncated = _neighbours(store, asked, READ_AHEAD * second)
+        names.update(labels(store, set(_named(rows)) - names.keys()))
         for child in step:
-            rows = found.get(child.iri, [])
+            mine = [row[1:] for row in rows if row[0] == child.iri]
             # What a resource is part of is shown even when the tree has it already: that
             # line is the answer to "whose unit is this?".
-            allowed = seen - {n for n, kind in rows if kind == PART_OF and n != iri}
-            _grow(child, rows, child.iri in truncated, second, allowed, names, language)
+            allowed = seen - {n for way, n, _ in mine if way == PART_OF and n != iri}
+            unknown: dict[str, int | None] = {
+                way: None for way in asked if child.iri in truncated.get(way, ())
+            }
+            _grow(child, mine, second, allowed, names, language, unknown)
             seen |= {grandchild.iri for grandchild in child.children}
-    shown = {branch.iri for branch in _walk(root)}
-    kinds = {branch.kind for branch in _walk(root, placeholders=True) if ":" in branch.kind}
-    names.update(labels(store, kinds - names.keys()))
-    return Tree(root, {iri: names[iri] for iri in shown | kinds if iri in names})
+    return Tree(root, names)
 
 
 def organisation_classes(store: GraphStore) -> frozenset[str]:
@@ -218,64 +231,84 @@ def dated_relationships(store: GraphStore, iri: str) -> list[Dated]:
 
 def _neighbours(
     store: GraphStore, asked: dict[str, list[str]], per_way: int
-) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
+) -> tuple[list[tuple[str, str, str, str]], dict[str, list[str]]]:
     """For each way of relating in ``asked``, the neighbours of the resources listed for it,
-    with the kind of each relationship (a neighbour related in two ways once, by the first
-    read), reading about ``per_way`` for each resource and way; and the resources whose
-    neighbours may not all have been read. The resources of one way must be distinct."""
+    reading at most ``per_way`` for each resource and way: rows of (resource, way, neighbour,
+    kind); and, by way, the resources whose neighbours may not all have been read."""
     parts = [
         NEIGHBOURS
-        % (
-            way,
-            " ".join(str(ox.NamedNode(iri)) for iri in iris),
-            WAYS[way],
-            per_way * len(iris),
-        )
+        % (way, " ".join(str(ox.NamedNode(iri)) for iri in iris), WAYS[way], per_way * len(iris))
         for way, iris in asked.items()
     ]
-    rows = store.select("SELECT ?way ?node ?neighbour ?kind WHERE {" + "UNION".join(parts) + "}")
-    found: dict[str, dict[str, str]] = {}
+    found = store.select("SELECT * WHERE {" + "UNION".join(parts) + "}")
+    rows = [
+        (row["node"].value, row["way"].value, row["neighbour"].value, row["kind"].value)
+        for row in found
+    ]
     read: dict[str, int] = {}
-    for row in rows:
-        found.setdefault(row["node"].value, {}).setdefault(
-            row["neighbour"].value, row["kind"].value
-        )
-        read[row["way"].value] = read.get(row["way"].value, 0) + 1
+    for _, way, _, _ in rows:
+        read[way] = read.get(way, 0) + 1
     # A way that reached its limit may have left out neighbours of any resource it was asked for.
     truncated = {
-        iri
-        for way, iris in asked.items()
-        if read.get(way, 0) >= per_way * len(iris)
-        for iri in iris
+        way: iris for way, iris in asked.items() if read.get(way, 0) >= per_way * len(iris)
     }
-    return {node: list(n.items()) for node, n in found.items()}, truncated
+    return rows, truncated
+
+
+def _named(rows: list[tuple[str, str, str, str]]) -> Iterator[str]:
+    """The IRIs rows of neighbours name: the neighbours, and the roles among the kinds."""
+    for _, _, neighbour, kind in rows:
+        yield neighbour
+        if kind not in WAYS:
+            yield kind
+
+
+def _counts(store: GraphStore, iri: str, ways: Iterable[str]) -> dict[str, int | None]:
+    """How many neighbours ``iri`` has in each of ``ways``."""
+    parts = [COUNT % (way, str(ox.NamedNode(iri)), WAYS[way]) for way in ways]
+    if not parts:
+        return {}
+    found = store.select("SELECT * WHERE {" + "UNION".join(parts) + "}")
+    return {row["way"].value: int(row["count"].value) for row in found}
 
 
 def _grow(
     branch: Branch,
-    rows: list[tuple[str, str]],
-    more: bool,
+    rows: list[tuple[str, str, str]],
     limit: int,
     seen: set[str],
     names: dict[str, dict[str, str]],
     language: str,
+    counts: dict[str, int | None],
 ) -> None:
-    """Hang from ``branch`` the first ``limit`` unseen neighbours of each kind, by label, and
-    a placeholder for the rest of each kind."""
-    by_kind: dict[str, list[str]] = {}
-    for neighbour, kind in rows:
+    """Hang from ``branch`` the first ``limit`` unseen neighbours of each way, by kind and
+    label, and a box for the rest of each way: ``counts`` has the number of neighbours of the
+    ways not read to their end (None where not counted)."""
+    by_way: dict[str, dict[str, str]] = {}
+    for way, neighbour, kind in rows:
         if neighbour not in seen:
-            by_kind.setdefault(kind, []).append(neighbour)
-    for kind in sorted(by_kind, key=lambda k: (k == PART_OF, k)):
+            by_way.setdefault(way, {}).setdefault(neighbour, kind)
+    for way in sorted(by_way.keys() | counts.keys(), key=list(WAYS).index):
+        neighbours = by_way.get(way, {})
         ordered = sorted(
-            by_kind[kind], key=lambda n: ((best_label(names.get(n, {}), language) or n).lower(), n)
+            neighbours, key=partial(_order, kinds=neighbours, names=names, language=language)
         )
         for neighbour in ordered[:limit]:
             seen.add(neighbour)
-            branch.children.append(Branch(neighbour, kind))
-        if len(ordered) > limit or more:
-            hidden = max(0, len(ordered) - limit)
-            branch.children.append(Branch("", kind, hidden=hidden, more=more))
+            branch.children.append(Branch(neighbour, neighbours[neighbour]))
+        total = counts.get(way, len(ordered)) if way in counts else len(ordered)
+        if total is None or total > limit:
+            hidden = None if total is None else total - len(ordered[:limit])
+            branch.children.append(Branch("", "", hidden=hidden))
+
+
+def _order(
+    neighbour: str, kinds: dict[str, str], names: dict[str, dict[str, str]], language: str
+) -> tuple[str, str, str]:
+    """Sort key of a neighbour: the label of its kind, then its own label, then its IRI."""
+    kind = kinds[neighbour]
+    name = best_label(names.get(neighbour, {}), language) or neighbour
+    return (best_label(names.get(kind, {}), language) or kind, name.lower(), neighbour)
 
 
 def _walk(branch: Branch, placeholders: bool = False) -> Iterable[Branch]:

@@ -24,6 +24,16 @@ def page(client: FlaskClient, path: str) -> Page:
     return Page(response)
 
 
+def part(client: FlaskClient, iri: str, language: str = "en") -> Page:
+    """What an organisation's page loads into itself: its picture and timeline."""
+    on_page = page(client, f"{local(iri)}?lang={language}")
+    (holder,) = [div for div in on_page.iter("div") if "data-relationships" in div.attrs]
+    assert holder.attrs["data-relationships"] == "/relationships?" + urlencode(
+        {"iri": iri, "part": "page", "lang": language}
+    )
+    return page(client, holder.attrs["data-relationships"])
+
+
 def boxes(picture: Element) -> list[tuple[str, str]]:
     """Each box of a picture as (link, tooltip)."""
     return [
@@ -37,7 +47,7 @@ def boxes(picture: Element) -> list[tuple[str, str]]:
 def test_the_citys_page_pictures_its_units_and_their_networks(
     client: FlaskClient, store: GraphStore, language: str
 ) -> None:
-    picture = page(client, f"{local(CITY)}?lang={language}").find("figure", class_="picture")
+    picture = part(client, CITY, language).find("figure", class_="picture")
     links = dict(boxes(picture))
     units = store_rows(store, f"SELECT ?unit WHERE {{ ?unit org:unitOf <{CITY}> }}")
     assert units
@@ -63,7 +73,7 @@ def test_the_citys_page_pictures_its_units_and_their_networks(
 def test_a_networks_picture_shows_who_in_kuopio_handles_it(
     client: FlaskClient, language: str, handler: str, role: str
 ) -> None:
-    picture = page(client, f"{local(ICLEI)}?lang={language}").find("figure", class_="picture")
+    picture = part(client, ICLEI, language).find("figure", class_="picture")
     titles = [title for _, title in boxes(picture)]
     assert f"{role}: {handler}" in titles
     # ... and what that service area is part of, even though the city is in the picture already.
@@ -80,13 +90,13 @@ def city_name(language: str) -> str:
 
 
 def test_every_box_links_to_a_page_that_answers(client: FlaskClient) -> None:
-    picture = page(client, local(CITY)).find("figure", class_="picture")
+    picture = part(client, CITY).find("figure", class_="picture")
     for href, _ in boxes(picture):
         assert client.get(href, headers=HTML).status_code == 200, href
 
 
 def test_a_picture_is_labelled_for_assistive_technology(client: FlaskClient) -> None:
-    figure = page(client, local(CITY) + "?lang=en").find("figure", class_="picture")
+    figure = part(client, CITY).find("figure", class_="picture")
     caption = figure.find("figcaption")
     assert caption.text == text("picture_caption", "en")
     assert figure.find("svg").attrs["aria-labelledby"] == caption.attrs["id"]
@@ -94,21 +104,26 @@ def test_a_picture_is_labelled_for_assistive_technology(client: FlaskClient) -> 
 
 def test_only_organisations_have_a_picture(client: FlaskClient) -> None:
     membership = page(client, local(f"{ID}membership/iclei/urban-environment"))
-    assert not membership.find_all("figure", class_="picture")
+    assert not [div for div in membership.iter("div") if "data-relationships" in div.attrs]
+    scripts = {script.attrs.get("src") for script in membership.iter("script")}
+    assert "/static/relationships.js" not in scripts
+    city = page(client, local(CITY))
+    assert "/static/relationships.js" in {script.attrs.get("src") for script in city.iter("script")}
 
 
 def test_the_tree_collapses_what_does_not_fit(store: GraphStore) -> None:
-    """Past the limit, one box per kind stands for the rest, and counts them."""
+    """Past the limit, one box per way of relating stands for the rest, and counts them."""
     tree = relationship_tree(store, CITY, first=1, second=1)
-    by_kind: dict[str, list[Branch]] = {}
-    for child in tree.root.children:
-        by_kind.setdefault(child.kind, []).append(child)
+    children = tree.root.children
     units = store_rows(store, f"SELECT DISTINCT ?u WHERE {{ ?u org:unitOf <{CITY}> }}")
     assert len(units) > 1
-    shown, rest = by_kind[UNIT]
-    assert shown.iri and not rest.iri
+    (shown,) = [child for child in children if child.kind == UNIT]
+    rest = children[children.index(shown) + 1]
+    assert not rest.iri
     assert rest.hidden == len(units) - 1
-    assert all(len([b for b in by_kind[k] if b.iri]) == 1 for k in by_kind)
+    # Every way shows one resource at most, then its box for the rest.
+    for before, after in zip(children, children[1:], strict=False):
+        assert not (before.iri and after.iri and before.kind == after.kind)
 
 
 def test_the_tree_shows_each_resource_once_but_for_what_it_is_part_of(
@@ -129,13 +144,12 @@ def test_the_tree_shows_each_resource_once_but_for_what_it_is_part_of(
 
 def test_the_relationships_page_shows_more_than_the_entity_page(client: FlaskClient) -> None:
     own = page(client, "/relationships?" + urlencode({"iri": CITY, "lang": "en"}))
-    on_entity = page(client, local(CITY) + "?lang=en")
     assert own.find("h1").text == text("relationships_of", "en").format(name="City of Kuopio")
     own_boxes = boxes(own.find("figure", class_="picture"))
-    entity_boxes = boxes(on_entity.find("figure", class_="picture"))
+    entity_boxes = boxes(part(client, CITY).find("figure", class_="picture"))
     assert len(own_boxes) >= len(entity_boxes)
     link = "/relationships?" + urlencode({"iri": CITY, "lang": "en"})
-    assert link in on_entity.hrefs()
+    assert link in page(client, local(CITY) + "?lang=en").hrefs()
 
 
 @pytest.mark.parametrize(
@@ -151,7 +165,7 @@ def test_the_relationships_page_refuses_what_it_cannot_show(
 def test_the_timeline_lists_dated_relationships_in_order(
     client: FlaskClient, store: GraphStore
 ) -> None:
-    timeline = page(client, local(CITY) + "?lang=en").find("ol", class_="timeline")
+    timeline = part(client, CITY).find("ol", class_="timeline")
     items = [
         (li.find("span", class_="years").text, li.find("a").text) for li in timeline.iter("li")
     ]
@@ -168,7 +182,7 @@ def test_the_timeline_lists_dated_relationships_in_order(
 
 
 def test_a_founding_is_a_point_on_the_timeline(client: FlaskClient) -> None:
-    timeline = page(client, local(ICLEI) + "?lang=en").find("ol", class_="timeline")
+    timeline = part(client, ICLEI).find("ol", class_="timeline")
     items = [
         (li.find("span", class_="years").text, li.find("a").text) for li in timeline.iter("li")
     ]

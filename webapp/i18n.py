@@ -127,6 +127,7 @@ TEXTS: dict[str, dict[str, str]] = {
         " branches from. Every box is a link.",
     },
     "picture_more": {"fi": "+ {count} muuta", "en": "+ {count} more"},
+    "picture_more_uncounted": {"fi": "+ muita", "en": "+ more"},
     "picture_link": {
         "fi": "Suurempi kuva suhteista",
         "en": "A larger picture of the relationships",

@@ -25,8 +25,7 @@ from .i18n import choose_language
 from .members import members_link, page_number
 from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, negotiate
 from .publication import SearchNotReady, get_publication
-from .relationships import ON_ENTITY_PAGE, relationships_context, relationships_link
-from .templating import template_helpers
+from .relationships import relationships_link
 
 blueprint = Blueprint("pages", __name__)
 
@@ -180,12 +179,11 @@ def page(iri: str, path: str) -> str:
         first_backlink=(links_page - 1) * BACKLINKS_PER_PAGE + 1,
         members=member_count(iri),
         members_link=members_link(iri),
-        **(
-            relationships_context(iri, language, ON_ENTITY_PAGE, template_helpers()["href"])
-            if publication.organisation_classes.intersection(view.types)
-            else {}
-        ),
+        # The picture and timeline come in a request of their own, so the page costs no more
+        # for them (and is whole without script: the link leads to them).
+        is_organisation=bool(publication.organisation_classes.intersection(view.types)),
         relationships_link=relationships_link(iri),
+        relationships_part=relationships_link(iri, part=True),
     )
 
 

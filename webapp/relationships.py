@@ -3,8 +3,8 @@
 The picture is a tree laid out left to right: the resource, then what it is related to, then
 what those are related to, one column a step. Each box is a link to its resource's page and
 names how it relates to the box it hangs from; a box "+ N more" stands for the rest of a kind.
-``/relationships?iri=…`` is the picture's own page, with more of each kind than the entity
-page shows.
+``/relationships?iri=…`` is the picture's own page; with ``part=page`` it is the smaller
+picture and the timeline an organisation's page loads into itself (``static/relationships.js``).
 """
 
 from __future__ import annotations
@@ -174,12 +174,11 @@ def relationships_context(
     it has none), and whether the timeline has more entries than it shows."""
     store = get_publication().store
     first, second, entries = limits
-    tree = relationship_tree(store, iri, first, second, language=language)
     dated = dated_relationships(store, iri)
     more_dated = len(dated) > entries
     dated = dated[:entries]
-    names = dict(tree.labels)
-    names.update(labels(store, {d.iri for d in dated} - names.keys()))
+    tree = relationship_tree(store, iri, first, second, language, {d.iri for d in dated})
+    names = tree.labels
     picture = None
     if tree.root.children:
         picture = draw(tree, language, href, relationships_link(iri))
@@ -204,20 +203,26 @@ def relationships() -> Response:
     if not known:
         abort(404)
     language = choose_language()
-    context = relationships_context(iri, language, ON_OWN_PAGE, template_helpers()["href"])
+    part = request.args.get("part") == "page"
+    limits = ON_ENTITY_PAGE if part else ON_OWN_PAGE
+    context = relationships_context(iri, language, limits, template_helpers()["href"])
     body = render_template(
-        "pages/relationships.html",
+        "pages/relationships_part.html" if part else "pages/relationships.html",
         lang=language,
         iri=iri,
         names=labels(store, [iri]),
+        link=relationships_link(iri),
         **context,
     )
     return Response(body, content_type="text/html; charset=utf-8")
 
 
-def relationships_link(iri: str) -> str:
-    """The path of ``iri``'s picture page, keeping the reader's language."""
+def relationships_link(iri: str, part: bool = False) -> str:
+    """The path of ``iri``'s picture page (with ``part``, of the part an organisation's page
+    loads), keeping the reader's language."""
     arguments = {"iri": iri}
+    if part:
+        arguments["part"] = "page"
     chosen = explicit_language()
     if chosen:
         arguments["lang"] = chosen
@@ -236,8 +241,10 @@ def _box(
     """The box of ``branch`` at (``x``, ``y``)."""
     relation = _relation(tree, branch.kind, language)
     if not branch.iri:
-        count = f"{branch.hidden}{'+' if branch.more else ''}"
-        name = text("picture_more", language).format(count=count)
+        if branch.hidden is None:
+            name = text("picture_more_uncounted", language)
+        else:
+            name = text("picture_more", language).format(count=branch.hidden)
         return Box(x, y, name, name, relation, rest_href, is_rest=True)
     full = _name(tree.labels, branch.iri, language)
     name = full if len(full) <= LABEL_CHARACTERS else full[: LABEL_CHARACTERS - 1].rstrip() + "…"

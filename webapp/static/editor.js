@@ -104,7 +104,8 @@
     persistenceId: null,
     prefixCcApi: null,
     showQueryButton: false,
-    createShareButton: false,
+    createShareableLink: null,
+    consumeShareLink: null,
     resizeable: true,
     editorHeight: "20rem",
     autocompleters: [
