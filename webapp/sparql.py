@@ -248,6 +248,7 @@ def query_page(query: str | None) -> Response:
         example_name=request.args.get("example") if query is not None else None,
         error=error,
         share_link=share_link(query),
+        prefixes=publication.store.prefixes,
         result_formats=RESULT_FORMATS,
         service_forms=[(fmt.media_type, f"/sparql?format={fmt.name}") for fmt in RDF_FORMATS],
     )

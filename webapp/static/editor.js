@@ -11,6 +11,19 @@
   }
   var Yasqe = window.Yasqe;
   var vocabulary = null;
+  // The prefixes every query may use undeclared (the service declares them), so that the
+  // editor does not mark their use as an error.
+  var declared = JSON.parse(form.dataset.prefixes || "{}");
+  Yasqe.defineMode("sparql11-declared", function (config) {
+    var sparql = Yasqe.getMode(config, "sparql11");
+    return Object.assign({}, sparql, {
+      startState: function () {
+        var state = sparql.startState.apply(sparql, arguments);
+        Object.assign(state.prefixes, declared);
+        return state;
+      },
+    });
+  });
 
   function loadVocabulary() {
     if (!vocabulary) {
@@ -101,6 +114,7 @@
   var label = form.querySelector("label[for=" + textarea.id + "]");
   var yasqe = new Yasqe(holder, {
     value: textarea.value,
+    mode: "sparql11-declared",
     persistenceId: null,
     prefixCcApi: null,
     showQueryButton: false,
@@ -116,6 +130,9 @@
       "graph-resources",
     ],
     screenReaderLabel: label ? label.textContent : "SPARQL",
+    // An editable element inside the scrolling area: screen readers read it, and the area
+    // holds something focusable.
+    inputStyle: "contenteditable",
     extraKeys: {
       "Ctrl-Enter": run,
       "Cmd-Enter": run,
