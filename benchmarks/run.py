@@ -65,9 +65,8 @@ PAGES = {
     "entity_page_hub": ("HTML", 0.050),
     "search": ("JSON", 0.020),
 }
-"""The project's own requests measured after the mix: how each answers, and its p99 target."""
-SEARCH_SHARE = 0.2
-"""The share of those requests that are searches."""
+"""The project's own requests measured after the mix, each kind in a phase of its own (entity
+pages, then searches): how each answers, and its p99 target."""
 NOISY = 0.15
 """Share of a core that other processes may use during a mix before it is run again."""
 
@@ -141,13 +140,10 @@ def mix_request(
 
 
 def page_request(manifest: Manifest) -> Callable[[random.Random], Request]:
-    """A function that draws the next of the project's own requests: a search one time in five,
-    else an entity page (a typical resource, one time in five a hub)."""
+    """A function that draws the next entity page: a typical resource, one time in five a hub."""
 
     def next_request(rng: random.Random) -> Request:
         language = rng.choice(["fi", "en"])
-        if rng.random() < SEARCH_SHARE:
-            return search_request(rng, manifest, language)
         hub = rng.random() < 0.2
         path = entity_page_path(rng, manifest, hub)
         headers = {"Accept": HTML, "Accept-Language": language}
@@ -156,9 +152,19 @@ def page_request(manifest: Manifest) -> Callable[[random.Random], Request]:
     return next_request
 
 
-def search_request(rng: random.Random, manifest: Manifest, language: str) -> Request:
-    """A search for the beginning of a word of the labels, half the time without its accents,
-    as JSON. A random parameter the app ignores keeps the answer cache out of the measure."""
+def search_request(manifest: Manifest) -> Callable[[random.Random], Request]:
+    """A function that draws the next search: the beginning of a word of the labels, half the
+    time without its accents, as JSON. A random parameter the app ignores keeps the answer
+    cache out of the measure."""
+
+    def next_request(rng: random.Random) -> Request:
+        return _search(rng, manifest, rng.choice(["fi", "en"]))
+
+    return next_request
+
+
+def _search(rng: random.Random, manifest: Manifest, language: str) -> Request:
+    """One search request (see :func:`search_request`)."""
     word = rng.choice(manifest.data["label_words"])
     typed = word[: rng.randint(min(3, len(word)), len(word))]
     if rng.random() < 0.5:
@@ -220,7 +226,7 @@ def bench_server(
             print(f"  {name}: other work ran during the mix; once more", file=sys.stderr)
             wait_for_quiet(patience=args.quiet_patience, ignore=running.process.pid)
         if name == PROJECT and args.page_duration > 0:
-            print(f"  {name}: pages and searches for {args.page_duration:g} s", file=sys.stderr)
+            print(f"  {name}: pages, then searches, {args.page_duration:g} s each", file=sys.stderr)
             result.pages = run_load(
                 running.port,
                 page_request(manifest),
@@ -230,6 +236,16 @@ def bench_server(
                 args.seed,
                 server_pid=running.process.pid,
             )
+            searches = run_load(
+                running.port,
+                search_request(manifest),
+                args.clients,
+                args.page_duration,
+                timeout,
+                args.seed,
+                server_pid=running.process.pid,
+            )
+            result.pages.outcomes.update(searches.outcomes)
     finally:
         running.stop()
         result.peak_rss = running.sampler.peak_rss
@@ -559,7 +575,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--page-duration",
         type=float,
         default=10.0,
-        help="seconds of entity pages and searches (0: none)",
+        help="seconds of entity pages, and then of searches (0: none)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--servers", nargs="+", choices=SERVERS, default=list(SERVERS))
