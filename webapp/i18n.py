@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import request
 
 LANGUAGES = ("fi", "en")
@@ -162,6 +164,14 @@ def explicit_language() -> str | None:
     """The language chosen with ``?lang=``, which links carry on to the next page."""
     asked = request.args.get("lang")
     return asked if asked in LANGUAGES else None
+
+
+def link_keeping_language(path: str, arguments: dict[str, str]) -> str:
+    """``path`` with ``arguments`` as its query, and ``lang`` if the reader chose one."""
+    chosen = explicit_language()
+    if chosen:
+        arguments = {**arguments, "lang": chosen}
+    return f"{path}?{urlencode(arguments)}"
 
 
 def text(key: str, language: str) -> str:

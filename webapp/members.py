@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from kuopio_graph.describe import labels
 
-from .i18n import choose_language, explicit_language
+from .i18n import choose_language, link_keeping_language
 from .publication import get_publication
 from .search import index_or_unavailable
 
@@ -66,7 +64,4 @@ def members_link(class_iri: str, page: int = 1, descending: bool = False) -> str
         arguments["page"] = str(page)
     if descending:
         arguments["order"] = "desc"
-    chosen = explicit_language()
-    if chosen:
-        arguments["lang"] = chosen
-    return "/members?" + urlencode(arguments)
+    return link_keeping_language("/members", arguments)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import BadRequest
@@ -30,7 +29,7 @@ from kuopio_graph.relations import (
     relationship_tree,
 )
 
-from .i18n import choose_language, explicit_language, text
+from .i18n import choose_language, link_keeping_language, text
 from .publication import get_publication
 from .templating import template_helpers
 
@@ -223,10 +222,7 @@ def relationships_link(iri: str, part: bool = False) -> str:
     arguments = {"iri": iri}
     if part:
         arguments["part"] = "page"
-    chosen = explicit_language()
-    if chosen:
-        arguments["lang"] = chosen
-    return "/relationships?" + urlencode(arguments)
+    return link_keeping_language("/relationships", arguments)
 
 
 def _box(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 from pyparsing import ParseBaseException
@@ -31,7 +30,7 @@ from kuopio_graph.serialize import serialize_graph
 from kuopio_graph.spreadsheet import spreadsheet_csv
 
 from .chart import bars
-from .i18n import choose_language, explicit_language
+from .i18n import choose_language, link_keeping_language
 from .negotiation import (
     HTML,
     RDF_OFFERS,
@@ -263,10 +262,7 @@ def share_link(query: str | None) -> str:
     """The address of this page with this query: an example by name, else the query's text."""
     example = request.args.get("example")
     arguments = {"example": example} if example else {"query": query or ""}
-    chosen = explicit_language()
-    if chosen:
-        arguments["lang"] = chosen
-    return "/sparql?" + urlencode(arguments)
+    return link_keeping_language("/sparql", arguments)
 
 
 def label_in(names: dict[str, dict[str, str]], iri: str, language: str) -> str:
