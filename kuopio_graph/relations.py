@@ -124,7 +124,7 @@ class Branch:
     iri: str
     kind: str
     """How the resource relates to its parent: ``unit``, ``part-of``, ``partnership``,
-    ``partner`` or a role's IRI; empty for the root."""
+    ``partner`` or a role's IRI; empty for the root and for a box standing for the rest."""
     children: list[Branch] = field(default_factory=list)
     hidden: int | None = 0
     """For a box that stands for the rest of one way of relating (``iri`` empty): how many
@@ -141,11 +141,6 @@ class Tree:
     def label(self, iri: str, language: str) -> str | None:
         """The label of ``iri`` in ``language``, else in English or Finnish."""
         return best_label(self.labels.get(iri, {}), language)
-
-    @property
-    def size(self) -> int:
-        """How many resources the tree shows, the root included."""
-        return sum(1 for _ in _walk(self.root))
 
 
 @dataclass(frozen=True)
@@ -214,7 +209,7 @@ def organisation_classes(store: GraphStore) -> frozenset[str]:
 
 
 def dated_relationships(store: GraphStore, iri: str) -> list[Dated]:
-    """Every relationship of ``iri`` that has a date, earliest first."""
+    """The relationships of ``iri`` that have a date (at most 500), earliest first."""
     # Written into the text: Oxigraph applies a substitution after evaluating the UNION, which
     # at a million triples is ten times slower.
     rows = store.select(DATED.replace("?entity", str(ox.NamedNode(iri))))
@@ -309,15 +304,6 @@ def _order(
     kind = kinds[neighbour]
     name = best_label(names.get(neighbour, {}), language) or neighbour
     return (best_label(names.get(kind, {}), language) or kind, name.lower(), neighbour)
-
-
-def _walk(branch: Branch, placeholders: bool = False) -> Iterable[Branch]:
-    """``branch`` and every branch under it that stands for a resource (and, with
-    ``placeholders``, those that stand for the rest of a kind)."""
-    if branch.iri or placeholders:
-        yield branch
-    for child in branch.children:
-        yield from _walk(child, placeholders)
 
 
 def _year(value: str | None) -> int | None:
