@@ -167,10 +167,15 @@ def timeline(
 
 
 def relationships_context(
-    iri: str, language: str, limits: tuple[int, int, int], href: Callable[[str], str]
+    iri: str,
+    language: str,
+    limits: tuple[int, int, int],
+    href: Callable[[str], str],
+    rest_href: str,
 ) -> dict[str, object]:
     """What a template needs to show ``iri``'s picture and timeline (``None`` and empty when
-    it has none), and whether the timeline has more entries than it shows."""
+    it has none), and whether the timeline has more entries than it shows; the picture's boxes
+    "+ N more" lead to ``rest_href``."""
     store = get_publication().store
     first, second, entries = limits
     dated = dated_relationships(store, iri)
@@ -180,7 +185,7 @@ def relationships_context(
     names = tree.labels
     picture = None
     if tree.root.children:
-        picture = draw(tree, language, href, relationships_link(iri))
+        picture = draw(tree, language, href, rest_href)
     return {
         "picture": picture,
         "timeline": timeline(iri, dated, names, language, href),
@@ -203,8 +208,11 @@ def relationships() -> Response:
         abort(404)
     language = choose_language()
     part = request.args.get("part") == "page"
-    limits = ON_ENTITY_PAGE if part else ON_OWN_PAGE
-    context = relationships_context(iri, language, limits, template_helpers()["href"])
+    href = template_helpers()["href"]
+    # The boxes "+ N more" lead from the page's picture to the larger one, and from the
+    # larger one to the resource's page, which lists everything that links to it.
+    limits, rest = (ON_ENTITY_PAGE, relationships_link(iri)) if part else (ON_OWN_PAGE, href(iri))
+    context = relationships_context(iri, language, limits, href, rest)
     body = render_template(
         "pages/relationships_part.html" if part else "pages/relationships.html",
         lang=language,
