@@ -233,10 +233,13 @@ class SearchIndex:
         }
         connection = self._connection()
         rows = connection.execute(BEGINNING, parameters).fetchall()
-        rows += sorted(
-            connection.execute(WORDS, parameters).fetchall(),
-            key=lambda row: _rank(fold(row[1]), words),
-        )
+        # Labels that begin with the text come first; when they name more resources than are
+        # asked for, the rest could not change the answer, and finding them costs the most.
+        if len({resource for resource, _, _ in rows}) <= limit:
+            rows += sorted(
+                connection.execute(WORDS, parameters).fetchall(),
+                key=lambda row: _rank(fold(row[1]), words),
+            )
         found: dict[str, dict[str, str]] = {}
         for resource, label, label_language in rows:
             found.setdefault(resource, {}).setdefault(label_language, label)

@@ -167,3 +167,16 @@ def test_the_index_is_written_whole_or_not_at_all(store: GraphStore, tmp_path: P
     assert not list(tmp_path.glob("*.partial"))
     assert index.search("iclei", "en")[0].iri == ICLEI
     assert SearchIndex(path).search("ICLEI", "fi")[0].iri == ICLEI
+
+
+@pytest.mark.parametrize("text", ["k", "ku", "kuopio", "e", "network", "pal", "i"])
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_a_short_answer_is_the_beginning_of_a_long_one(
+    store: GraphStore, tmp_path_factory: pytest.TempPathFactory, text: str, limit: int
+) -> None:
+    """Asking for fewer results skips the word search when labels that begin with the text
+    fill the answer; the answer must be what the whole ranking would have put first."""
+    index = SearchIndex.build(store, tmp_path_factory.mktemp("index") / "labels.sqlite")
+    for language in ("fi", "en"):
+        whole = [hit.iri for hit in index.search(text, language, 100)]
+        assert [hit.iri for hit in index.search(text, language, limit)] == whole[:limit]
