@@ -208,10 +208,13 @@ def describe(store: GraphStore, iri: str) -> list[ox.Triple]:
 
 
 def is_described(store: GraphStore, iri: str) -> bool:
-    """Whether the store has any triple with ``iri`` as subject."""
-    rows = store.select(
-        "SELECT ?entity WHERE { ?entity ?p ?o } LIMIT 1", {"entity": ox.NamedNode(iri)}
-    )
+    """Whether the store has any triple with ``iri`` as subject (never, if ``iri`` is not an
+    IRI at all)."""
+    try:
+        entity = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    rows = store.select("SELECT ?entity WHERE { ?entity ?p ?o } LIMIT 1", {"entity": entity})
     return bool(rows)
 
 

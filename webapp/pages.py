@@ -132,12 +132,8 @@ def resource(path: str) -> Response:
     if forced:
         path = stem
     iri = publication.settings.base + path
-    try:
-        known = is_described(store, iri)
-    except ValueError:
-        known = False
     media_type = forced or negotiate([HTML, *RDF_OFFERS], RDF_FORMATS)
-    if not known:
+    if not is_described(store, iri):
         return not_found(media_type)
     if media_type == HTML:
         body = page(iri, path)

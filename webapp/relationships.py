@@ -16,7 +16,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from kuopio_graph.describe import is_described, labels
+from kuopio_graph.describe import best_label, is_described
 from kuopio_graph.relations import (
     PART_OF,
     PARTNER,
@@ -174,37 +174,33 @@ def relationships_context(
     rest_href: str,
 ) -> dict[str, object]:
     """What a template needs to show ``iri``'s picture and timeline (``None`` and empty when
-    it has none), and whether the timeline has more entries than it shows; the picture's boxes
-    "+ N more" lead to ``rest_href``."""
+    it has none), whether the timeline has more entries than it shows, and the labels of all
+    of it, ``iri``'s included; the picture's boxes "+ N more" lead to ``rest_href``."""
     store = get_publication().store
     first, second, entries = limits
     dated = dated_relationships(store, iri)
     more_dated = len(dated) > entries
     dated = dated[:entries]
     tree = relationship_tree(store, iri, first, second, language, {d.iri for d in dated})
-    names = tree.labels
     picture = None
     if tree.root.children:
         picture = draw(tree, language, href, rest_href)
     return {
+        "names": tree.labels,
         "picture": picture,
-        "timeline": timeline(iri, dated, names, language, href),
+        "timeline": timeline(iri, dated, tree.labels, language, href),
         "more_timeline": more_dated,
     }
 
 
 @blueprint.route("/relationships")
 def relationships() -> Response:
-    """The picture of one resource's relationships, larger than its page's, and its timeline."""
+    """The picture of one resource's relationships and its timeline: a page of its own, or
+    (``part=page``) the smaller part an organisation's page loads."""
     iri = request.args.get("iri", "").strip()
     if not iri:
         raise BadRequest("name a resource: /relationships?iri=<IRI of the resource>")
-    store = get_publication().store
-    try:
-        known = is_described(store, iri)
-    except ValueError:
-        known = False
-    if not known:
+    if not is_described(get_publication().store, iri):
         abort(404)
     language = choose_language()
     part = request.args.get("part") == "page"
@@ -217,7 +213,6 @@ def relationships() -> Response:
         "pages/relationships_part.html" if part else "pages/relationships.html",
         lang=language,
         iri=iri,
-        names=labels(store, [iri]),
         link=relationships_link(iri),
         **context,
     )
@@ -266,8 +261,7 @@ def _relation(tree: Tree, kind: str, language: str) -> str:
 
 def _name(names: dict[str, dict[str, str]], iri: str, language: str) -> str:
     """The label of ``iri`` in ``language`` (else English, Finnish), else the IRI's last part."""
-    found = names.get(iri, {})
-    return found.get(language) or found.get("en") or found.get("fi") or iri.rsplit("/", 1)[-1]
+    return best_label(names.get(iri, {}), language) or iri.rsplit("/", 1)[-1]
 
 
 def _years(dated: Dated) -> str:
