@@ -1,12 +1,15 @@
-"""Shared fixtures: the real bundled dataset, loaded once per test session, and the web app."""
+"""Shared fixtures: the real bundled dataset, loaded once per test session, the web app, and
+the service running on loopback."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from servers import Service, start_service, stop_service
 
 from kuopio_graph import GraphStore, Settings, load
 from webapp import create_app
@@ -43,3 +46,14 @@ def app(settings: Settings, store: GraphStore) -> Flask:
 def client(app: Flask) -> FlaskClient:
     """A test client of :func:`app`."""
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """``kuopio-graph serve`` over the bundled data on a loopback port, for the whole module
+    (one per xdist worker); a module that needs other options defines its own."""
+    running = start_service(tmp_path_factory.mktemp("service"))
+    try:
+        yield running
+    finally:
+        stop_service(running)

@@ -29,7 +29,7 @@ from browser_helpers import (
     select_variables,
 )
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from servers import Service, start_service, stop_service
+from servers import Service
 
 from kuopio_graph.queries import NamedQuery, parse_named_query
 from webapp.i18n import LANGUAGES, text
@@ -80,16 +80,6 @@ MAIN_PAGES = ["home", "city", "query-results"]
 OpenPage = Callable[..., Page]
 
 expect.set_options(timeout=10_000)  # a loaded test machine may take a while to render a page
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """The service over the bundled data, for the whole module (one per xdist worker)."""
-    running = start_service(tmp_path_factory.mktemp("browser"))
-    try:
-        yield running
-    finally:
-        stop_service(running)
 
 
 @pytest.fixture(scope="module")

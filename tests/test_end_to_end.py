@@ -21,7 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
@@ -87,19 +87,6 @@ NETWORKS = {
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-# --- The service -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """The service over the bundled data, for the whole module."""
-    running = start_service(tmp_path_factory.mktemp("service"))
-    try:
-        yield running
-    finally:
-        stop_service(running)
 
 
 # --- HTTP ----------------------------------------------------------------------------------
