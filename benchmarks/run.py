@@ -503,8 +503,8 @@ def targets(size: SizeResult) -> list[str]:
     return out
 
 
-def environment() -> list[str]:
-    """Machine, versions and command line, for the report's header."""
+def environment(module: str = "benchmarks.run") -> list[str]:
+    """Machine, versions and the command line that ran ``module``, for the report's header."""
 
     def version(package: str) -> str:
         try:
@@ -537,7 +537,7 @@ def environment() -> list[str]:
         f" rdflib-endpoint {version('rdflib-endpoint')}, rdflib {version('rdflib')},"
         f" uvicorn {version('uvicorn')}",
         "- command: `"
-        + " ".join(shlex.quote(a) for a in ["python", "-m", "benchmarks.run", *sys.argv[1:]])
+        + " ".join(shlex.quote(a) for a in ["python", "-m", module, *sys.argv[1:]])
         + "`",
     ]
 

@@ -1,11 +1,13 @@
 """Describe one resource: its RDF description, and a view of it for people.
 
-Every query here is static text; the resource enters only as a binding through the engine.
+Every query here is static text. The resource enters as a binding through the engine or, where
+the engine needs it in the text (in a subquery, in a grouped query), as an IRI that Oxigraph
+itself wrote (``str(NamedNode)``), never as text from a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -55,6 +57,57 @@ WHERE {
 ORDER BY ?property ?value ?source
 """
 """The resource's statements, each with the sources (named graphs) that state it."""
+
+STATEMENT_ROWS = 500
+"""The most rows of statements a page reads at once; a resource with more is read a property
+at a time, a page of values each."""
+
+FIRST_STATEMENTS = """
+SELECT ?entity ?property ?value ?source
+WHERE {
+  ?entity ?property ?value .
+  OPTIONAL { GRAPH ?source { ?entity ?property ?value } }
+}
+LIMIT """ + str(STATEMENT_ROWS + 1)
+"""The statements of an ordinary resource, all at once; unsorted, so that reading the first
+rows of a resource with a hundred thousand costs no more than an ordinary one."""
+
+VALUES_PER_PAGE = 25
+"""How many values of one property a page lists; the rest are on further pages."""
+
+VALUE_COUNTS = """
+SELECT ?property (COUNT(*) AS ?count)
+WHERE { %s ?property ?value }
+GROUP BY ?property
+"""
+"""How many values the resource has of each property. ``%s`` takes its IRI as in
+``VALUE_WINDOW``."""
+
+VALUE_WINDOW = "{ SELECT ?value WHERE { %s %s ?value } LIMIT %d OFFSET %d }"
+"""One page of one property's values, in the engine's own order (stable, as the data does not
+change while it is served). Subject and property are IRIs written by Oxigraph
+(``str(NamedNode)``), never text from a request; ``%d`` take integers."""
+
+WINDOW_SOURCES = """
+SELECT ?value ?source
+WHERE {
+  %s
+  GRAPH ?source { %s %s ?value }
+}
+"""
+"""The sources of a page of one property's values. ``%s`` take the window, then the subject
+and the property as in ``VALUE_WINDOW``. (A join, not ``OPTIONAL``: the engine answers it value
+by value, where ``OPTIONAL`` would read every value of the property in every source.)"""
+
+WINDOW_BLANK_NODE_STATEMENTS = """
+SELECT ?value ?inner_property ?inner_value
+WHERE {
+  %s
+  FILTER(isBlank(?value))
+  ?value ?inner_property ?inner_value .
+}
+"""
+"""The statements of the blank nodes among a page of one property's values."""
 
 BLANK_NODE_STATEMENTS = """
 SELECT ?entity ?node ?property ?value
@@ -165,6 +218,11 @@ class EntityView:
     labels: dict[str, dict[str, str]]
     """Labels by IRI and language, for the resource and everything around it."""
     statements: list[tuple[str, list[Value]]]
+    """Each property with one page of its values (all of them, for most)."""
+    value_counts: dict[str, int]
+    """How many values the resource has of each property."""
+    value_pages: dict[str, int]
+    """Which page of its values each property shows, from 1 (when it has more than one)."""
     backlinks: list[tuple[str, str]]
     """One page of what links here: (subject, property), sorted by property, then subject."""
     backlinks_page: int
@@ -218,21 +276,25 @@ def is_described(store: GraphStore, iri: str) -> bool:
     return bool(rows)
 
 
-def entity_view(store: GraphStore, iri: str, backlinks_page: int = 1) -> EntityView:
+def entity_view(
+    store: GraphStore,
+    iri: str,
+    backlinks_page: int = 1,
+    value_pages: Mapping[str, int] | None = None,
+) -> EntityView:
     """Gather what a page about ``iri`` shows: statements with sources, labels, and page
-    ``backlinks_page`` of what links here.
+    ``backlinks_page`` of what links here. A property with many values shows page
+    ``value_pages[property]`` of them (the first if not given).
 
     Blank nodes, passages and sources are asked for only when the statements name some, so a
     typical page costs four small queries."""
     entity = {"entity": ox.NamedNode(iri)}
-    rows = store.select(STATEMENTS, entity)
-    inner: dict[str, list[tuple[str, Value]]] = {}
-    if any(isinstance(row["value"], ox.BlankNode) for row in rows):
-        for row in store.select(BLANK_NODE_STATEMENTS, entity):
-            inner.setdefault(row["node"].value, []).append(
-                (row["property"].value, Value(row["value"]))
-            )
-    statements = _statements(rows, inner)
+    value_pages = value_pages or {}
+    rows = store.select(FIRST_STATEMENTS, entity)
+    if len(rows) > STATEMENT_ROWS:
+        statements, value_counts = _statements_by_window(store, iri, value_pages)
+    else:
+        statements, value_counts = _window(_all_statements(store, rows, entity), value_pages)
     stated = {prop for prop, _ in statements}
     window = BACKLINKS % (BACKLINKS_PER_PAGE + 1, (backlinks_page - 1) * BACKLINKS_PER_PAGE)
     found = [(row["property"].value, row["subject"].value) for row in store.select(window, entity)]
@@ -241,6 +303,12 @@ def entity_view(store: GraphStore, iri: str, backlinks_page: int = 1) -> EntityV
         iri=iri,
         labels={},
         statements=statements,
+        value_counts=value_counts,
+        value_pages={
+            prop: value_pages.get(prop, 1)
+            for prop, count in value_counts.items()
+            if count > VALUES_PER_PAGE
+        },
         backlinks=[(subject, prop) for prop, subject in backlinks],
         backlinks_page=backlinks_page,
         more_backlinks=len(found) > BACKLINKS_PER_PAGE,
@@ -293,24 +361,83 @@ def _shown(view: EntityView) -> Iterator[str]:
         yield source.iri
 
 
-def _statements(
-    rows: Iterable[dict[str, Term]], inner: dict[str, list[tuple[str, Value]]]
+def _all_statements(
+    store: GraphStore, rows: list[dict[str, Term]], entity: Mapping[str, Term]
 ) -> list[tuple[str, list[Value]]]:
-    """Group rows by property, and each value's sources together, keeping the engine's order."""
+    """Every statement of a resource from all its ``rows``, with its blank nodes' own."""
+    inner: dict[Term, list[tuple[str, Value]]] = {}
+    if any(isinstance(row["value"], ox.BlankNode) for row in rows):
+        for row in store.select(BLANK_NODE_STATEMENTS, entity):
+            inner.setdefault(row["node"], []).append((row["property"].value, Value(row["value"])))
+    return _statements(((row["property"], row) for row in rows), inner)
+
+
+def _window(
+    statements: list[tuple[str, list[Value]]], value_pages: Mapping[str, int]
+) -> tuple[list[tuple[str, list[Value]]], dict[str, int]]:
+    """Each property's page of values out of all of them, and how many it has."""
+    shown = []
+    for prop, values in statements:
+        start = (value_pages.get(prop, 1) - 1) * VALUES_PER_PAGE
+        shown.append((prop, values[start : start + VALUES_PER_PAGE]))
+    return shown, {prop: len(values) for prop, values in statements}
+
+
+def _statements_by_window(
+    store: GraphStore, iri: str, value_pages: Mapping[str, int]
+) -> tuple[list[tuple[str, list[Value]]], dict[str, int]]:
+    """A page of each property's values, read a property at a time (for a resource with too
+    many statements to read at once), and how many values each property has."""
+    entity = ox.NamedNode(iri)
+    counts = {
+        row["property"].value: int(row["count"].value)
+        for row in store.select(VALUE_COUNTS % entity)
+    }
+    statements = []
+    for prop in counts:
+        page = value_pages.get(prop, 1)
+        window = VALUE_WINDOW % (
+            entity,
+            ox.NamedNode(prop),
+            VALUES_PER_PAGE,
+            (page - 1) * VALUES_PER_PAGE,
+        )
+        rows = store.select(f"SELECT ?value WHERE {window}")
+        rows += store.select(WINDOW_SOURCES % (window, entity, ox.NamedNode(prop)))
+        inner: dict[Term, list[tuple[str, Value]]] = {}
+        if any(isinstance(row["value"], ox.BlankNode) for row in rows):
+            for row in store.select(WINDOW_BLANK_NODE_STATEMENTS % window):
+                inner.setdefault(row["value"], []).append(
+                    (row["inner_property"].value, Value(row["inner_value"]))
+                )
+        statements += _statements(((ox.NamedNode(prop), row) for row in rows), inner)
+    return statements, counts
+
+
+def _statements(
+    rows: Iterable[tuple[Term, dict[str, Term]]], inner: dict[Term, list[tuple[str, Value]]]
+) -> list[tuple[str, list[Value]]]:
+    """Group rows by property, and each value's sources together; values in SPARQL's order
+    (blank nodes, then IRIs, then literals, each by text)."""
     grouped: dict[str, dict[Term, list[str]]] = {}
-    for row in rows:
-        sources = grouped.setdefault(row["property"].value, {}).setdefault(row["value"], [])
+    for prop, row in rows:
+        sources = grouped.setdefault(prop.value, {}).setdefault(row["value"], [])
         if "source" in row:
             sources.append(row["source"].value)
     return [
         (
             prop,
             [
-                Value(term, sources=tuple(sources), inner=tuple(inner.get(term.value, ())))
-                if isinstance(term, ox.BlankNode)
-                else Value(term, sources=tuple(sources))
-                for term, sources in values.items()
+                Value(term, sources=tuple(sorted(sources)), inner=tuple(inner.get(term, ())))
+                for term, sources in sorted(values.items(), key=_order)
             ],
         )
         for prop, values in grouped.items()
     ]
+
+
+def _order(item: tuple[Term, list[str]]) -> tuple[int, str]:
+    """Where a value sorts among its property's values."""
+    term = item[0]
+    kind = 0 if isinstance(term, ox.BlankNode) else 1 if isinstance(term, ox.NamedNode) else 2
+    return kind, term.value

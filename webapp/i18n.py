@@ -117,6 +117,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Type the beginning of a name in Finnish or English; case and accents do not matter.",
     },
     "links_shown": {"fi": "Viittaukset {first}–{last}.", "en": "Links {first}–{last}."},
+    "values_of": {"fi": "Ominaisuuden {property} arvot", "en": "Values of {property}"},
+    "values_shown": {
+        "fi": "Arvot {first}–{last}, kaikkiaan {count}.",
+        "en": "Values {first}–{last} of {count}.",
+    },
+    "all_values": {"fi": "Kaikki arvot kyselynä", "en": "All the values, as a query"},
     "previous_page": {"fi": "← Edelliset", "en": "← Previous"},
     "next_page": {"fi": "Seuraavat →", "en": "Next →"},
     "all_backlinks": {"fi": "Kaikki viittaukset kyselynä", "en": "All the links, as a query"},

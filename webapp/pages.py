@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, g, redirect, render_template
+from flask import Blueprint, Response, abort, g, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from kuopio_graph.describe import (
     ALL_BACKLINKS,
     BACKLINKS_PER_PAGE,
     STATEMENTS,
+    VALUES_PER_PAGE,
     Value,
     describe,
     entity_view,
@@ -21,7 +23,7 @@ from kuopio_graph.describe import (
 from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_triples
 
-from .i18n import choose_language
+from .i18n import choose_language, link_keeping_language
 from .members import members_link, page_number
 from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, negotiate
 from .publication import SearchNotReady, get_publication
@@ -158,9 +160,17 @@ def page(iri: str, path: str) -> str:
     publication = get_publication()
     language = choose_language()
     links_page = page_number("links")
-    view = entity_view(publication.store, iri, links_page)
+    paged_property = request.args.get("property")
+    values_page = page_number("values")
+    value_pages = {paged_property: values_page} if paged_property else {}
+    view = entity_view(publication.store, iri, links_page, value_pages)
     if links_page > 1 and not view.backlinks:
         abort(404)
+    if paged_property is None:
+        if values_page > 1:
+            abort(404)  # a page of values, but of no property
+    elif (values_page - 1) * VALUES_PER_PAGE >= view.value_counts.get(paged_property, 0):
+        abort(404)  # a property the resource lacks, or a page past its values
     as_sparql = with_entity(STATEMENTS, iri)
     return render_template(
         "pages/entity.html",
@@ -173,6 +183,10 @@ def page(iri: str, path: str) -> str:
         sparql_link="/sparql?" + urlencode({"query": as_sparql}),
         all_backlinks_link="/sparql?" + urlencode({"query": with_entity(ALL_BACKLINKS, iri)}),
         first_backlink=(links_page - 1) * BACKLINKS_PER_PAGE + 1,
+        value_pages={
+            prop: value_page_links(iri, path, prop, number, view.value_counts[prop])
+            for prop, number in view.value_pages.items()
+        },
         members=member_count(iri),
         members_link=members_link(iri),
         # The picture and timeline come in a request of their own, so the page costs no more
@@ -180,6 +194,39 @@ def page(iri: str, path: str) -> str:
         is_organisation=bool(publication.organisation_classes.intersection(view.types)),
         relationships_link=relationships_link(iri),
         relationships_part=relationships_link(iri, part=True),
+    )
+
+
+@dataclass(frozen=True)
+class ValuePage:
+    """Where one page of a property's values sits among them, and the links to its
+    neighbours."""
+
+    first: int
+    last: int
+    count: int
+    previous: str | None
+    next: str | None
+    query: str
+    """A link to the query page with a query for every value."""
+
+
+def value_page_links(iri: str, path: str, prop: str, number: int, count: int) -> ValuePage:
+    """Page ``number`` of the ``count`` values of ``prop`` on the page of ``iri`` at ``path``."""
+
+    def link(to: int) -> str:
+        return link_keeping_language(f"/{path}", {"property": prop, "values": str(to)})
+
+    first = (number - 1) * VALUES_PER_PAGE + 1
+    last = min(number * VALUES_PER_PAGE, count)
+    every_value = f"SELECT ?value\nWHERE {{ {ox.NamedNode(iri)} {ox.NamedNode(prop)} ?value }}"
+    return ValuePage(
+        first=first,
+        last=last,
+        count=count,
+        previous=link(number - 1) if number > 1 else None,
+        next=link(number + 1) if last < count else None,
+        query="/sparql?" + urlencode({"query": every_value + "\nORDER BY ?value"}),
     )
 
 
