@@ -34,7 +34,9 @@ CREATE VIRTUAL TABLE labels USING fts5(
     label, resource UNINDEXED, language UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
-CREATE TABLE whole (folded TEXT NOT NULL, label INTEGER NOT NULL);
+CREATE TABLE whole (
+    folded TEXT NOT NULL, resource TEXT NOT NULL, label TEXT NOT NULL, language TEXT NOT NULL
+);
 CREATE TABLE members (
     class TEXT NOT NULL, resource TEXT NOT NULL,
     label_fi TEXT NOT NULL, label_en TEXT NOT NULL, sort_fi TEXT NOT NULL, sort_en TEXT NOT NULL
@@ -42,7 +44,8 @@ CREATE TABLE members (
 CREATE TABLE terms (kind TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (kind, iri)) WITHOUT ROWID;
 """
 """``labels`` finds words anywhere in a label; ``whole`` (indexed by the folded label) finds the
-labels that are, or begin with, the whole query; ``members`` lists each class's members with
+labels that are, or begin with, the whole query (it repeats each label beside its folded form,
+so that an index alone answers); ``members`` lists each class's members with
 their labels, indexed for listing in label order in either language and for finding resources
 by the beginning of their IRIs; ``terms`` holds the classes and properties the graph uses."""
 
@@ -68,10 +71,10 @@ ORDER BY {column} {direction}, resource {direction} LIMIT :limit OFFSET :offset
 from fixed words, never from a request."""
 
 BEGINNING = """
-SELECT labels.resource, labels.label, labels.language
-FROM whole JOIN labels ON labels.rowid = whole.label
-WHERE whole.folded >= :query AND whole.folded < :after
-ORDER BY whole.folded
+SELECT resource, label, language
+FROM whole
+WHERE folded >= :query AND folded < :after
+ORDER BY folded
 LIMIT :limit
 """
 """Labels that equal the query or begin with it, in index order: an equal label first, then the
@@ -151,10 +154,13 @@ class SearchIndex:
                 ((number, *label) for number, label in enumerate(labels, start=1)),
             )
             connection.executemany(
-                "INSERT INTO whole (folded, label) VALUES (?, ?)",
-                ((fold(label), number) for number, (label, _, _) in enumerate(labels, start=1)),
+                "INSERT INTO whole VALUES (?, ?, ?, ?)",
+                ((fold(label), resource, label, language) for label, resource, language in labels),
             )
-            connection.execute("CREATE INDEX whole_folded ON whole (folded)")
+            # Covering: a search by the beginning of a label reads this index and nothing else.
+            connection.execute(
+                "CREATE INDEX whole_folded ON whole (folded, resource, label, language)"
+            )
             connection.executemany(
                 "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?)", _members(store, labels)
             )
