@@ -18,7 +18,7 @@ from .namespaces import DEFAULT_BASE, prefixes
 from .queries import NamedQuery, named_queries
 from .settings import Settings, SettingsError
 from .stats import Stats, stats
-from .store import GraphStore, QueryResult
+from .store import GraphStore, QueryResult, Store
 from .validate import Problem, ValidationReport, shapes_graph, validate
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "SettingsError",
     "SourceFile",
     "Stats",
+    "Store",
     "UnknownFormat",
     "ValidationReport",
     "discover",

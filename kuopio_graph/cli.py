@@ -21,6 +21,8 @@ from .formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, find
 from .guard import QueryRefused, check_query
 from .load import discover, load
 from .namespaces import compact
+from .publish import publish, update_url_for
+from .remote import Endpoint, dataset_graph
 from .settings import Settings
 from .stats import stats
 from .store import GraphStore, QueryResult
@@ -300,6 +302,14 @@ def stats_command(
     default=None,
     help="Refuse to start on data that fails the shapes (default: on for the bundled data).",
 )
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    help="Serve from this SPARQL 1.1 query endpoint instead of loading the files"
+    " (see 'publish'; credentials from KUOPIO_STORE_USER and KUOPIO_STORE_PASSWORD).",
+)
+@click.option("--store-graph", metavar="IRI", help="The dataset's graph in that store.")
 def serve_command(
     paths: tuple[Path, ...],
     base: str | None,
@@ -313,6 +323,8 @@ def serve_command(
     max_results: int | None,
     access_log: bool | None,
     check: bool | None,
+    store_url: str | None,
+    store_graph: str | None,
 ) -> None:
     """Serve the SPARQL endpoint and the linked-data pages (Granian, an HTTP server)."""
     settings = build_settings(paths, base, config, bundled).with_values(
@@ -326,10 +338,15 @@ def serve_command(
                 "query_timeout": query_timeout,
                 "max_results": max_results,
                 "access_log": access_log,
+                "store": store_url,
+                "store_graph": store_graph,
             }.items()
             if value is not None
         }
     )
+    if settings.store:
+        serve_remote(settings)
+        return
     started = time.perf_counter()
     store = load_or_exit(settings, progress=True)
     files = discover(settings)
@@ -347,3 +364,81 @@ def serve_command(
         err=True,
     )
     serve(app, settings)
+
+
+def serve_remote(settings: Settings) -> None:
+    """Serve the dataset a remote store holds (published there by ``publish``)."""
+    try:
+        app = create_app(settings)
+    except KuopioGraphError as error:
+        raise click.ClickException(f"{settings.store}: {error}") from None
+    click.echo(
+        f"kuopio-graph: serving the dataset in {settings.store}"
+        f" at http://{settings.host}:{settings.port}/ with base IRI {settings.base}",
+        err=True,
+    )
+    serve(app, settings)
+
+
+@main.command(name="publish")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@dataset_options
+@click.option(
+    "--to",
+    "query_url",
+    required=True,
+    metavar="URL",
+    help="The store's SPARQL 1.1 query endpoint (Oxigraph: http://host:7878/query).",
+)
+@click.option(
+    "--update",
+    "update_url",
+    metavar="URL",
+    help="Its SPARQL 1.1 Update endpoint (default: .../update beside .../query or .../sparql).",
+)
+@click.option(
+    "--graph",
+    metavar="IRI",
+    help="The named graph for the merged dataset (default: {base}graph/dataset).",
+)
+def publish_command(
+    paths: tuple[Path, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    query_url: str,
+    update_url: str | None,
+    graph: str | None,
+) -> None:
+    """Validate the dataset, then replace its previous version in a remote store at once.
+
+    Credentials, if the store needs them, come from KUOPIO_STORE_USER and
+    KUOPIO_STORE_PASSWORD. Exit 1 if the data does not conform: nothing is sent.
+    """
+    settings = build_settings(paths, base, config, bundled)
+    update_url = update_url or update_url_for(query_url)
+    if update_url is None:
+        raise click.UsageError("name the store's update endpoint with --update")
+    store = load_or_exit(settings, progress=True)
+    report = validate(store, shapes_graph(settings.shapes, settings.base), discover(settings))
+    if not report.conforms:
+        click.echo(report.to_text(), err=True)
+        raise SystemExit(EXIT_INVALID)
+    endpoint = Endpoint.from_environment(
+        query_url, graph or dataset_graph(settings.base), settings.query_timeout
+    )
+    try:
+        published = publish(store, endpoint, update_url, progress=True)
+    except KuopioGraphError as error:
+        raise click.ClickException(str(error)) from None
+    total = published.graphs[endpoint.dataset_graph]
+    click.echo(
+        f"kuopio-graph: published {total} triples into <{endpoint.dataset_graph}>"
+        f" and {len(published.graphs) - 1} source graphs at {query_url}"
+        + (
+            f"; dropped {len(published.dropped)} graphs of sources now gone"
+            if published.dropped
+            else ""
+        ),
+        err=True,
+    )

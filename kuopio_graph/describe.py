@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .store import GraphStore, Term
+from .store import Store, Term
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -257,15 +257,15 @@ def best_label(labels: dict[str, str], language: str) -> str | None:
     return labels.get(language) or labels.get("en") or labels.get("fi")
 
 
-def describe(store: GraphStore, iri: str) -> list[ox.Triple]:
+def describe(store: Store, iri: str) -> list[ox.Triple]:
     """The RDF description of ``iri``; empty if the store says nothing about it."""
     result = store.query(DESCRIPTION, {"entity": ox.NamedNode(iri)})
-    if not isinstance(result.answer, ox.QueryTriples):
+    if result.kind != "graph":
         raise TypeError("the description query is a CONSTRUCT")
-    return list(result.answer)
+    return list(result.answer)  # type: ignore[arg-type]
 
 
-def is_described(store: GraphStore, iri: str) -> bool:
+def is_described(store: Store, iri: str) -> bool:
     """Whether the store has any triple with ``iri`` as subject (never, if ``iri`` is not an
     IRI at all)."""
     try:
@@ -277,7 +277,7 @@ def is_described(store: GraphStore, iri: str) -> bool:
 
 
 def entity_view(
-    store: GraphStore,
+    store: Store,
     iri: str,
     backlinks_page: int = 1,
     value_pages: Mapping[str, int] | None = None,
@@ -325,7 +325,7 @@ def entity_view(
     return view
 
 
-def labels(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, str]]:
+def labels(store: Store, iris: Iterable[str]) -> dict[str, dict[str, str]]:
     """The labels of ``iris`` by language (the first of each language)."""
     nodes = " ".join(str(ox.NamedNode(iri)) for iri in dict.fromkeys(iris))
     found: dict[str, dict[str, str]] = {}
@@ -362,7 +362,7 @@ def _shown(view: EntityView) -> Iterator[str]:
 
 
 def _all_statements(
-    store: GraphStore, rows: list[dict[str, Term]], entity: Mapping[str, Term]
+    store: Store, rows: list[dict[str, Term]], entity: Mapping[str, Term]
 ) -> list[tuple[str, list[Value]]]:
     """Every statement of a resource from all its ``rows``, with its blank nodes' own."""
     inner: dict[Term, list[tuple[str, Value]]] = {}
@@ -384,7 +384,7 @@ def _window(
 
 
 def _statements_by_window(
-    store: GraphStore, iri: str, value_pages: Mapping[str, int]
+    store: Store, iri: str, value_pages: Mapping[str, int]
 ) -> tuple[list[tuple[str, list[Value]]], dict[str, int]]:
     """A page of each property's values, read a property at a time (for a resource with too
     many statements to read at once), and how many values each property has."""

@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
 from .formats import RDF_FORMATS, RESULT_FORMATS
-from .store import GraphStore
+from .store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -68,7 +68,7 @@ class Distribution:
 
 
 def void_description(
-    store: GraphStore,
+    store: Store,
     modified: date,
     distributions: Sequence[Distribution],
 ) -> Graph:
@@ -166,7 +166,7 @@ def void_description(
     return graph
 
 
-def service_description(store: GraphStore) -> Graph:
+def service_description(store: Store) -> Graph:
     """The SPARQL 1.1 Service Description of the endpoint at ``{base}sparql``."""
     base = store.base
     graph = Graph(bind_namespaces="rdflib")
@@ -202,7 +202,7 @@ def service_description(store: GraphStore) -> Graph:
     return graph
 
 
-def vocabularies(store: GraphStore) -> list[str]:
+def vocabularies(store: Store) -> list[str]:
     """The namespaces of every property and class the data uses, sorted."""
     terms = [row["term"].value for row in store.select(TERMS_USED)]
     return sorted({_namespace(term) for term in terms})
@@ -214,7 +214,7 @@ def _namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def _count(store: GraphStore, query: str) -> Literal:
+def _count(store: Store, query: str) -> Literal:
     (row,) = store.select(query)
     return Literal(int(row["n"].value))
 

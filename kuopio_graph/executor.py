@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -55,6 +55,19 @@ class QueryAnswer:
     truncated: bool = False
 
 
+class QueryRunner(Protocol):
+    """What runs the endpoint's queries: a pool of processes over the embedded store, or the
+    remote store itself."""
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Check and answer ``job``, within the time limit and the result cap."""
+        ...
+
+    def close(self) -> None:
+        """Release what the runner holds."""
+        ...
+
+
 class NotAcceptable(KuopioGraphError):
     """The client accepts no serialisation of this kind of result."""
 
@@ -81,34 +94,55 @@ def answer(store: GraphStore, job: QueryJob, max_results: int) -> QueryAnswer:
     result = store.query(
         job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
     )
-    wanted = job.graph_type if result.kind == "graph" else job.solutions_type
-    if wanted is None:
-        raise NotAcceptable(result.kind)
+    wanted = wanted_type(job, result.kind)
     if isinstance(result.answer, ox.QueryBoolean):
         fmt = find(RESULT_FORMATS, wanted)
         return QueryAnswer(result.kind, fmt.media_type, result.serialize(fmt))
     if isinstance(result.answer, ox.QueryTriples):
-        fmt = find(RDF_FORMATS, wanted)
         lines, truncated = _first_lines(
             result.answer.serialize, ox.RdfFormat.N_TRIPLES, max_results
         )
-        triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
-        body = serialize_triples(triples, fmt, store.prefixes)
-        return QueryAnswer(result.kind, fmt.media_type, body, truncated)
+        return graph_answer(lines, truncated, wanted, store.prefixes)
+    if not isinstance(result.answer, ox.QuerySolutions):
+        raise TypeError("the engine answers solutions, a boolean or triples")
     # SELECT: TSV writes one line per solution (plus a header), so the first lines are the
-    # first solutions; parsing them back gives solutions Oxigraph can write in any format.
-    fmt = find(RESULT_FORMATS, wanted)
+    # first solutions.
     lines, truncated = _first_lines(
         result.answer.serialize, ox.QueryResultsFormat.TSV, max_results + 1
     )
-    solutions = ox.parse_query_results(lines, format=ox.QueryResultsFormat.TSV)
+    return solutions_answer(lines, truncated, wanted)
+
+
+def wanted_type(job: QueryJob, kind: QueryKind) -> str:
+    """The media type the client accepts for a ``kind`` answer, or :class:`NotAcceptable`."""
+    wanted = job.graph_type if kind == "graph" else job.solutions_type
+    if wanted is None:
+        raise NotAcceptable(kind)
+    return wanted
+
+
+def graph_answer(
+    ntriples: bytes, truncated: bool, wanted: str, prefixes: dict[str, str]
+) -> QueryAnswer:
+    """A graph answer, from its (first) triples as N-Triples, in the ``wanted`` format."""
+    fmt = find(RDF_FORMATS, wanted)
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return QueryAnswer(
+        "graph", fmt.media_type, serialize_triples(triples, fmt, prefixes), truncated
+    )
+
+
+def solutions_answer(tsv: bytes, truncated: bool, wanted: str) -> QueryAnswer:
+    """A SELECT answer, from its (first) solutions as TSV, in the ``wanted`` format: parsing
+    them back gives solutions Oxigraph can write in any format."""
+    fmt = find(RESULT_FORMATS, wanted)
+    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     if not isinstance(solutions, ox.QuerySolutions) or not isinstance(
         fmt.oxigraph, ox.QueryResultsFormat
     ):
         raise TypeError("TSV holds SELECT solutions, written in a results format")
-    return QueryAnswer(
-        result.kind, fmt.media_type, solutions.serialize(format=fmt.oxigraph) or b"", truncated
-    )
+    body = solutions.serialize(format=fmt.oxigraph) or b""
+    return QueryAnswer("select", fmt.media_type, body, truncated)
 
 
 class _LineLimit:

@@ -53,6 +53,11 @@ def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -
             )
 
 
+def names_graphs(query: str) -> bool:
+    """Whether ``query`` names its dataset itself, with ``FROM`` or ``FROM NAMED``."""
+    return bool(MAY_REACH_OUT.search(query)) and bool(_clauses(query).dataset)
+
+
 def nesting(query: str) -> int:
     """The deepest nesting of ( { [ in ``query``, counting every bracket (even in strings)."""
     depth = deepest = 0

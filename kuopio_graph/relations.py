@@ -21,7 +21,7 @@ from functools import partial
 import pyoxigraph as ox
 
 from .describe import best_label, labels
-from .store import GraphStore
+from .store import Store
 
 READ_AHEAD = 3
 """For each resource and way of relating, this many times as many neighbours are read as are
@@ -166,7 +166,7 @@ class Dated:
 
 
 def relationship_tree(
-    store: GraphStore,
+    store: Store,
     iri: str,
     first: int = 8,
     second: int = 4,
@@ -203,12 +203,12 @@ def relationship_tree(
     return Tree(root, names)
 
 
-def organisation_classes(store: GraphStore) -> frozenset[str]:
+def organisation_classes(store: Store) -> frozenset[str]:
     """The classes of organisations: ORG's own and those the loaded ontology puts under them."""
     return frozenset(row["class"].value for row in store.select(ORGANISATIONS))
 
 
-def dated_relationships(store: GraphStore, iri: str) -> list[Dated]:
+def dated_relationships(store: Store, iri: str) -> list[Dated]:
     """The relationships of ``iri`` that have a date (at most 500), earliest first."""
     # Written into the text: Oxigraph applies a substitution after evaluating the UNION, which
     # at a million triples is ten times slower.
@@ -225,7 +225,7 @@ def dated_relationships(store: GraphStore, iri: str) -> list[Dated]:
 
 
 def _neighbours(
-    store: GraphStore, asked: dict[str, list[str]], per_way: int
+    store: Store, asked: dict[str, list[str]], per_way: int
 ) -> tuple[list[tuple[str, str, str, str]], dict[str, list[str]]]:
     """For each way of relating in ``asked``, the neighbours of the resources listed for it,
     reading at most ``per_way`` for each resource and way: rows of (resource, way, neighbour,
@@ -258,7 +258,7 @@ def _named(rows: list[tuple[str, str, str, str]]) -> Iterator[str]:
             yield kind
 
 
-def _counts(store: GraphStore, iri: str, ways: Iterable[str]) -> dict[str, int | None]:
+def _counts(store: Store, iri: str, ways: Iterable[str]) -> dict[str, int | None]:
     """How many neighbours ``iri`` has in each of ``ways``."""
     parts = [COUNT % (way, str(ox.NamedNode(iri)), WAYS[way]) for way in ways]
     if not parts:

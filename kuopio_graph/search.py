@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .formats import RESULT_FORMATS, find
-from .store import GraphStore
+from .store import Store
 
 LABELS = """
 SELECT ?resource ?label
@@ -135,7 +135,7 @@ class SearchIndex:
         self._local = threading.local()
 
     @classmethod
-    def build(cls, store: GraphStore, path: Path) -> SearchIndex:
+    def build(cls, store: Store, path: Path) -> SearchIndex:
         """Index every label in ``store`` into the file ``path``, which appears whole or not at
         all (it is written under another name, then renamed)."""
         result = store.query(LABELS)
@@ -268,7 +268,7 @@ class SearchIndex:
 
 
 def _members(
-    store: GraphStore, labels: list[tuple[str, str, str]]
+    store: Store, labels: list[tuple[str, str, str]]
 ) -> Iterator[tuple[str, str, str, str, str, str]]:
     """Rows of the ``members`` table: each typed resource with its first fi and en labels."""
     named: dict[str, dict[str, str]] = {}

@@ -60,10 +60,27 @@ class Settings:
         64, "Megabytes of answers each web server process keeps for repeated requests."
     )
     access_log: bool = _setting(False, "Log every request on standard output.")
+    store: str = _setting(
+        "",
+        "SPARQL 1.1 query endpoint of a remote store to serve from (empty: load the files into"
+        " the embedded store). Credentials: KUOPIO_STORE_USER and KUOPIO_STORE_PASSWORD.",
+    )
+    store_graph: str = _setting(
+        "",
+        "Named graph that holds the merged dataset in the remote store"
+        " (empty: {base}graph/dataset).",
+    )
+    store_timeout_parameter: str = _setting(
+        "",
+        "Query parameter in which the remote store takes a time limit in milliseconds"
+        " (Virtuoso: timeout); empty for none. The limit holds here either way.",
+    )
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")) or not self.base.endswith("/"):
             raise SettingsError(f"base must be an http(s) IRI ending in '/', not {self.base!r}")
+        if self.store and not self.store.startswith(("http://", "https://")):
+            raise SettingsError(f"store must be an http(s) URL, not {self.store!r}")
         for name in (
             "port",
             "workers",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .namespaces import compact
-from .store import GraphStore
+from .store import Store
 
 CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?resource) AS ?resources)
@@ -73,7 +73,7 @@ class Stats:
         return "\n".join(lines)
 
 
-def stats(store: GraphStore) -> Stats:
+def stats(store: Store) -> Stats:
     """Count triples, named graphs, resources per class and labels per language."""
     coverage = store.select(LABEL_COVERAGE, {"minted": ox.Literal(f"{store.base}id/")})
     return Stats(

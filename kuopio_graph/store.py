@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias
 
 import pyoxigraph as ox
 
@@ -26,7 +26,8 @@ class QueryResult:
     """The answer to one query: solutions, a boolean or triples, with one way to serialise it."""
 
     kind: QueryKind
-    answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+    answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+    """Solutions, a boolean, or triples (as the engine streams them, or as a list)."""
     prefixes: dict[str, str]
 
     @property
@@ -38,11 +39,50 @@ class QueryResult:
 
     def serialize(self, fmt: Format) -> bytes:
         """Serialise the result; ``fmt`` must suit its kind (graph or solutions)."""
-        if isinstance(self.answer, ox.QueryTriples):
+        if isinstance(self.answer, ox.QueryTriples | list):
             return serialize_triples(self.answer, fmt, self.prefixes)
         if not isinstance(fmt.oxigraph, ox.QueryResultsFormat):
             raise UnknownFormat(f"{fmt.media_type} cannot hold SELECT or ASK results")
         return self.answer.serialize(format=fmt.oxigraph) or b""
+
+
+class Store(Protocol):
+    """What the library reads the dataset through: the embedded store, or a remote one."""
+
+    base: str
+    prefixes: dict[str, str]
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query with the project's prefixes and base."""
+        ...
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> list[dict[str, Term]]:
+        """Run a SELECT the library wrote and return its rows."""
+        ...
+
+    def __len__(self) -> int:
+        """The number of triples in the default graph."""
+        ...
+
+    def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
+        """The triples of a named graph, or of the default graph."""
+        ...
+
+    def graphs(self) -> list[str]:
+        """The names of the sources' named graphs, sorted."""
+        ...
+
+    def dump(self, fmt: Format) -> bytes:
+        """Serialise the default graph, or the whole dataset."""
+        ...
 
 
 class GraphStore:

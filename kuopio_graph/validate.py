@@ -12,7 +12,7 @@ from rdflib import RDF, SH, BNode, Graph, Literal, Node, URIRef
 
 from .formats import RDF_FORMATS, find
 from .load import SourceFile, rdf_files, read_source, subjects_by_file
-from .store import GraphStore
+from .store import Store
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,7 @@ def shapes_graph(paths: Iterable[Path], base: str) -> Graph:
     return graph
 
 
-def validate(
-    store: GraphStore, shapes: Graph, files: Sequence[SourceFile] = ()
-) -> ValidationReport:
+def validate(store: Store, shapes: Graph, files: Sequence[SourceFile] = ()) -> ValidationReport:
     """Validate the store's default graph (data and ontology merged) against ``shapes``.
 
     ``files`` are the files the store was loaded from; each problem names those that describe

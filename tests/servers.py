@@ -18,6 +18,8 @@ import pytest
 
 SCRIPT = Path(sys.executable).parent / ("kuopio-graph.exe" if os.name == "nt" else "kuopio-graph")
 """The console script installed beside the interpreter running the tests."""
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+"""The Oxigraph server (the ``oxigraph`` package of the dev extras)."""
 STARTUP_DEADLINE = 60.0
 STOP_DEADLINE = 5.0
 """Seconds the service may take to stop on SIGTERM before it is killed."""
@@ -49,11 +51,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_service(folder: Path, *options: str) -> Service:
-    """Start ``kuopio-graph serve`` from ``folder`` with ``options`` and wait until it answers."""
+def start_service(folder: Path, *options: str, port: int | None = None) -> Service:
+    """Start ``kuopio-graph serve`` from ``folder`` with ``options`` (on ``port``, else a free
+    one) and wait until it answers."""
     if not SCRIPT.is_file():
         pytest.fail(f"no kuopio-graph script beside {sys.executable}: install the project")
-    port = free_port()
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}/"
     log = folder / "service.log"
     with log.open("wb") as output:
@@ -178,3 +181,89 @@ def fetch(url: str, accept: str | None = None, timeout: float = TIMEOUT) -> Fetc
             return Fetched(
                 url, error.code, error.headers.get_content_type(), error.headers, error.read()
             )
+
+
+@dataclass(frozen=True)
+class Oxigraph:
+    """A running ``oxigraph serve`` on loopback, with its data in a folder of its own."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    location: Path
+    log: Path
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+
+def start_oxigraph(folder: Path, port: int | None = None) -> Oxigraph:
+    """Start ``oxigraph serve`` with its data in ``folder`` (on ``port``, else a free one) and
+    wait until it answers."""
+    if not OXIGRAPH.is_file():
+        pytest.fail(f"no oxigraph server beside {sys.executable}: install the dev extras")
+    port = port or free_port()
+    location = folder / "oxigraph"
+    log = folder / "oxigraph.log"
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Oxigraph(process, port, location, log)
+    deadline = time.monotonic() + STARTUP_DEADLINE
+    while fetch_status(f"{server.query_url}?query=ASK%7B%7D") != 200:
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_oxigraph(server)
+            pytest.fail(f"oxigraph did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.1)
+    return server
+
+
+def stop_oxigraph(server: Oxigraph) -> None:
+    """Stop the server by its process id (SIGTERM, then SIGKILL) and wait for it."""
+    _signal_group(server.process.pid, signal.SIGTERM)
+    try:
+        server.process.wait(timeout=STOP_DEADLINE)
+    except subprocess.TimeoutExpired:
+        _signal_group(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+
+
+def fetch_status(url: str) -> int | None:
+    """The status ``url`` answers with, or None if nothing answers."""
+    try:
+        return fetch(url, timeout=2).status
+    except OSError:
+        return None
+
+
+def publish(folder: Path, server: Oxigraph, base: str, *options: str) -> str:
+    """``kuopio-graph publish`` the bundled data with ``base`` into ``server``; its output."""
+    done = subprocess.run(
+        [str(SCRIPT), "publish", "--to", server.query_url, "--base", base, *options],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def start_remote_service(folder: Path, *options: str) -> tuple[Service, Oxigraph]:
+    """An Oxigraph server holding the bundled data, published for a service on a port chosen
+    here, and that service, started with ``--store`` pointing at it."""
+    server = start_oxigraph(folder)
+    port = free_port()
+    try:
+        publish(folder, server, f"http://127.0.0.1:{port}/")
+        service = start_service(folder, "--store", server.query_url, *options, port=port)
+    except BaseException:
+        stop_oxigraph(server)
+        raise
+    return service, server

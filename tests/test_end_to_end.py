@@ -8,6 +8,10 @@ base IRI set to that address, so every IRI of the data is a URL the test can fet
 * rdflib dereferences every resource of the Turtle dump and finds the dump's statements about
   it, and each resource answers in HTML, Turtle, JSON-LD, RDF/XML and N-Triples;
 * a crawl of the HTML pages from the home page finds no link that answers 4xx or 5xx.
+
+Each test runs twice: against the service over its embedded store, and against the service
+over a real Oxigraph server (``oxigraph serve``) the data was published to, started with
+``--store``. The checks are the same, so the answers must be too.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
@@ -41,7 +45,9 @@ from servers import (
     Service,
     fetch,
     group_members,
+    start_remote_service,
     start_service,
+    stop_oxigraph,
     stop_service,
     wait_for_group,
 )
@@ -87,6 +93,24 @@ NETWORKS = {
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph"])
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    """The service over its embedded store, and over an Oxigraph server it was published to."""
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "embedded":
+        running, server = start_service(folder), None
+    else:
+        running, server = start_remote_service(folder)
+    try:
+        yield running
+    finally:
+        stop_service(running)
+        if server is not None:
+            stop_oxigraph(server)
 
 
 # --- HTTP ----------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from werkzeug.exceptions import RequestURITooLarge
 
-from kuopio_graph import GraphStore, Settings, ValidationReport, discover, load
+from kuopio_graph import Settings, Store, ValidationReport, discover, load
+from kuopio_graph.remote import RemoteStore, remote_store
 
 from . import completion, dataset, errors, members, pages, relationships, search, sparql
 from .caching import ResponseCache, mark_cacheable
@@ -27,7 +28,7 @@ from .templating import template_helpers
 def create_app(
     settings: Settings | None = None,
     *,
-    store: GraphStore | None = None,
+    store: Store | None = None,
     report: ValidationReport | None = None,
     config: Mapping[str, Any] | None = None,
 ) -> Flask:
@@ -45,10 +46,11 @@ def create_app(
     if isinstance(app.json, DefaultJSONProvider):
         app.json.ensure_ascii = False  # "kansainvälinen", not "kansainv\u00e4linen"
     app.config.from_mapping(config or {})
-    files = discover(settings)
-    app.extensions[EXTENSION_KEY] = Publication.build(
-        settings, store if store is not None else load(settings), files, report
-    )
+    if store is None:
+        store = remote_store(settings) if settings.store else load(settings)
+    # A remote store's dataset was published from files elsewhere; none are read here.
+    files = [] if isinstance(store, RemoteStore) else discover(settings)
+    app.extensions[EXTENSION_KEY] = Publication.build(settings, store, files, report)
     CORS(
         app,
         origins="*",

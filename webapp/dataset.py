@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from kuopio_graph import GraphStore
+from kuopio_graph import Store
 from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_graph, serialize_triples
 
@@ -149,9 +149,7 @@ def sitemap() -> Response:
     return _response(body, "application/xml", vary=False)
 
 
-def _documentation(
-    store: GraphStore, graph_name: str
-) -> dict[str, dict[str, list[tuple[str, str]]]]:
+def _documentation(store: Store, graph_name: str) -> dict[str, dict[str, list[tuple[str, str]]]]:
     """Each term's statements in the ontology graph, by property, for the documentation."""
     documentation: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for triple in store.triples(graph_name):

@@ -3,16 +3,46 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    BadGateway,
+    GatewayTimeout,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
+
+from kuopio_graph.remote import StoreFailed, StoreTimeout, StoreUnavailable
 
 from .i18n import choose_language
 from .negotiation import HTML, prefers_html
+
+STORE_RETRY_AFTER = 5
+"""Seconds a client is asked to wait when the remote store is out of reach."""
 
 
 def register(app: Flask) -> None:
     """Map every HTTP error, and any uncaught bug, to a response without internals."""
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(StoreUnavailable, store_error)
+    app.register_error_handler(StoreTimeout, store_error)
+    app.register_error_handler(StoreFailed, store_error)
     app.register_error_handler(Exception, unexpected_error)
+
+
+def store_error(error: Exception) -> Response:
+    """The remote store out of reach (503), too slow (504) or failing (502), with a hint to try
+    again: nothing is wrong with the request."""
+    exception: HTTPException
+    if isinstance(error, StoreUnavailable):
+        exception = ServiceUnavailable(f"{error}. Try again in a few seconds.")
+    elif isinstance(error, StoreTimeout):
+        exception = GatewayTimeout(f"{error}. Try again, or narrow the query.")
+    else:
+        exception = BadGateway(f"{error}. Try again in a few seconds.")
+    response = http_error(exception)
+    response.headers["Retry-After"] = str(STORE_RETRY_AFTER)
+    response.cache_control.no_store = True
+    return response
 
 
 def http_error(error: HTTPException) -> Response:

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,21 +26,25 @@ from kuopio_graph import (
     NamedQuery,
     Settings,
     SourceFile,
+    Store,
     ValidationReport,
     named_queries,
     shapes_graph,
     validate,
 )
 from kuopio_graph.description import Distribution, void_description
-from kuopio_graph.executor import QueryPool
+from kuopio_graph.executor import QueryPool, QueryRunner
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
 from kuopio_graph.relations import organisation_classes
+from kuopio_graph.remote import RemoteQueries, RemoteStore, StoreTimeout, StoreUnavailable
 from kuopio_graph.search import SearchIndex
 
 from .budget import Budgets
 
 DISPLAY_LABELS = Path(__file__).with_name("labels.ttl")
+SEARCH_INDEX_RETRY = 5.0
+"""Seconds between tries to build the label index from a remote store that is out of reach."""
 EXTENSION_KEY = "kuopio_graph"
 
 
@@ -72,7 +77,7 @@ class Publication:
     """The store, its version and what the app derives from it, built once per process."""
 
     settings: Settings
-    store: GraphStore
+    store: Store
     files: list[SourceFile]
     version: str
     modified: datetime
@@ -85,7 +90,7 @@ class Publication:
     _report: ValidationReport | None = None
     _shapes: Graph | None = None
     _void: Graph | None = None
-    _pool: QueryPool | None = None
+    _pool: QueryRunner | None = None
     _pool_owner: int = 0
     _building: threading.RLock = field(default_factory=threading.RLock)
     """Held while a dump, the description or the report is built: threads share a publication."""
@@ -101,7 +106,7 @@ class Publication:
     def build(
         cls,
         settings: Settings,
-        store: GraphStore,
+        store: Store,
         files: list[SourceFile],
         report: ValidationReport | None = None,
     ) -> Publication:
@@ -111,6 +116,11 @@ class Publication:
             digest.update(str(source.graph).encode())
             digest.update(read_source(source.path, settings.base))
         newest = max((source.path.stat().st_mtime for source in files), default=0.0)
+        if isinstance(store, RemoteStore):
+            # No files here: the version follows the store's content, and the date is the
+            # time the service began to serve it.
+            digest.update(f"{store.endpoint.query_url} {len(store)} {store.graphs()}".encode())
+            newest = datetime.now(UTC).timestamp()
         return cls(
             settings=settings,
             store=store,
@@ -197,7 +207,7 @@ class Publication:
         answer "not ready" until then."""
         self._search_elsewhere = True
         builder = multiprocessing.get_context("fork").Process(
-            target=SearchIndex.build,
+            target=_build_search_index,
             args=(self.store, self.search_path()),
             name="kuopio-graph search index",
             daemon=True,
@@ -213,21 +223,27 @@ class Publication:
             self._search_path = folder / "labels.sqlite"
         return self._search_path
 
-    def pool(self) -> QueryPool:
-        """This process's pool of query workers, started on first use.
+    def pool(self) -> QueryRunner:
+        """This process's query runner, started on first use: a pool of query workers over
+        the embedded store, or the remote store itself.
 
         A web server forks its workers after the app is built; each starts its own pool,
         forked in turn from a process that holds the store.
         """
         with self._starting_pool:
             if self._pool is None or self._pool_owner != os.getpid():
-                self._pool = QueryPool(
-                    self.store,
-                    size=self.settings.query_workers,
-                    timeout=self.settings.query_timeout,
-                    max_results=self.settings.max_results,
-                    memory=self.settings.query_memory * 1024 * 1024,
-                )
+                if isinstance(self.store, RemoteStore):
+                    self._pool = RemoteQueries(self.store, self.settings.max_results)
+                elif isinstance(self.store, GraphStore):
+                    self._pool = QueryPool(
+                        self.store,
+                        size=self.settings.query_workers,
+                        timeout=self.settings.query_timeout,
+                        max_results=self.settings.max_results,
+                        memory=self.settings.query_memory * 1024 * 1024,
+                    )
+                else:
+                    raise TypeError(f"no query runner for {type(self.store).__name__}")
                 self._pool_owner = os.getpid()
             return self._pool
 
@@ -240,6 +256,17 @@ def _remove_in(owner: int, folder: Path) -> None:
     """Remove ``folder`` at exit, from the process that made it (not from forked workers)."""
     if os.getpid() == owner:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _build_search_index(store: Store, path: Path) -> None:
+    """Build the label index, trying again every few seconds while a remote store is out of
+    reach (so that search comes back by itself when the store does)."""
+    while True:
+        try:
+            SearchIndex.build(store, path)
+            return
+        except (StoreUnavailable, StoreTimeout):
+            time.sleep(SEARCH_INDEX_RETRY)
 
 
 def get_publication() -> Publication:
