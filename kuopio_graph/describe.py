@@ -418,7 +418,7 @@ def _statements(
     rows: Iterable[tuple[Term, dict[str, Term]]], inner: dict[Term, list[tuple[str, Value]]]
 ) -> list[tuple[str, list[Value]]]:
     """Group rows by property, and each value's sources together; values in SPARQL's order
-    (blank nodes, then IRIs, then literals, each by text)."""
+    (blank nodes, then IRIs, then literals, each by text), so any store gives the same page."""
     grouped: dict[str, dict[Term, list[str]]] = {}
     for prop, row in rows:
         sources = grouped.setdefault(prop.value, {}).setdefault(row["value"], [])
@@ -428,12 +428,18 @@ def _statements(
         (
             prop,
             [
-                Value(term, sources=tuple(sorted(sources)), inner=tuple(inner.get(term, ())))
+                Value(term, sources=tuple(sorted(sources)), inner=_sorted(inner.get(term, ())))
                 for term, sources in sorted(values.items(), key=_order)
             ],
         )
         for prop, values in grouped.items()
     ]
+
+
+def _sorted(statements: Iterable[tuple[str, Value]]) -> tuple[tuple[str, Value], ...]:
+    """A blank node's own statements, by property, then value (as the engine gives them,
+    their order would differ from one store to another)."""
+    return tuple(sorted(statements, key=lambda item: (item[0], *_order((item[1].term, [])))))
 
 
 def _order(item: tuple[Term, list[str]]) -> tuple[int, str]:

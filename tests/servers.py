@@ -183,7 +183,7 @@ def fetch(url: str, accept: str | None = None, timeout: float = TIMEOUT) -> Fetc
             )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Oxigraph:
     """A running ``oxigraph serve`` on loopback, with its data in a folder of its own."""
 
@@ -221,6 +221,11 @@ def start_oxigraph(folder: Path, port: int | None = None) -> Oxigraph:
             pytest.fail(f"oxigraph did not start:\n{log.read_text(errors='replace')}")
         time.sleep(0.1)
     return server
+
+
+def restart_oxigraph(server: Oxigraph) -> None:
+    """Start ``server`` again, on its port and with its data, after :func:`stop_oxigraph`."""
+    server.process = start_oxigraph(server.location.parent, port=server.port).process
 
 
 def stop_oxigraph(server: Oxigraph) -> None:

@@ -1,0 +1,364 @@
+"""A remote store as the back end: publishing into a real ``oxigraph serve``, serving from it
+with ``--store``, and what clients get when it goes away and comes back.
+
+(The end-to-end tests in ``test_end_to_end.py`` run in full against such a service too.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from servers import (
+    SCRIPT,
+    Oxigraph,
+    Service,
+    fetch,
+    publish,
+    restart_oxigraph,
+    start_oxigraph,
+    start_remote_service,
+    start_service,
+    stop_oxigraph,
+    stop_service,
+)
+
+from kuopio_graph import Settings, SettingsError
+from kuopio_graph.publish import update_url_for
+from kuopio_graph.remote import Endpoint, with_values
+
+ROOT = Path(__file__).resolve().parent.parent
+TIME_LIMIT = 3.0
+"""The services' query time limit here, in seconds."""
+SPARQL_JSON = "application/sparql-results+json"
+COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, Oxigraph]]:
+    """A service with ``--store`` over an Oxigraph server holding the published data."""
+    folder = tmp_path_factory.mktemp("remote")
+    service, server = start_remote_service(folder, "--query-timeout", str(TIME_LIMIT))
+    try:
+        yield service, server
+    finally:
+        stop_service(service)
+        stop_oxigraph(server)
+
+
+def sparql(
+    service: Service, query: str, accept: str = SPARQL_JSON
+) -> tuple[int, float, Message, bytes]:
+    """Status, seconds taken, headers and body of a query to the service."""
+    started = time.monotonic()
+    answer = fetch(f"{service.url}sparql?{urlencode({'query': query})}", accept)
+    return answer.status, time.monotonic() - started, answer.headers, answer.body
+
+
+def graph_counts(server: Oxigraph) -> dict[str, int]:
+    """Each named graph in the store and its number of triples."""
+    answer = fetch(f"{server.query_url}?{urlencode({'query': COUNT_GRAPHS})}", SPARQL_JSON)
+    rows = json.loads(answer.body)["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+def wait_for(status: int, url: str, accept: str, within: float) -> float:
+    """Seconds until ``url`` answers ``status``; fails the test after ``within``."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        if fetch(url, accept, timeout=within).status == status:
+            return time.monotonic() - started
+        time.sleep(0.2)
+    pytest.fail(f"{url} did not answer {status} within {within:g} s")
+
+
+# --- Outages --------------------------------------------------------------------------------
+
+
+def test_a_stopped_store_gives_503_and_the_service_recovers_without_a_restart(
+    remote: tuple[Service, Oxigraph], tmp_path: Path
+) -> None:
+    service, server = remote
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert sparql(service, query)[0] == 200
+    stop_oxigraph(server)
+    try:
+        # A query, and a page that was not asked for before (an answer kept from before the
+        # outage may still be served: it is still right).
+        status, took, headers, body = sparql(service, query + " # during the outage")
+        assert status == 503, body
+        assert took < TIME_LIMIT
+        assert int(headers["Retry-After"]) > 0
+        assert b"store" in body
+        page = fetch(f"{service.url}id/network/xarxa-fp", "text/html")
+        assert page.status == 503
+        assert page.headers["Retry-After"]
+    finally:
+        restart_oxigraph(server)  # the same port and data
+    took = wait_for(200, f"{service.url}id/network/xarxa-fp", "text/html", within=10)
+    assert took < 5
+    assert sparql(service, query + " # after the outage")[0] == 200
+    assert service.process.poll() is None  # the same service, never restarted
+
+
+def test_a_store_that_hangs_gives_504_within_the_time_limit(
+    remote: tuple[Service, Oxigraph],
+) -> None:
+    service, server = remote
+    os.killpg(server.process.pid, signal.SIGSTOP)
+    try:
+        status, took, headers, body = sparql(service, "ASK { ?s ?p ?o } # while it hangs")
+        assert status == 504, body
+        assert took < TIME_LIMIT + 2
+        assert headers["Retry-After"]
+    finally:
+        os.killpg(server.process.pid, signal.SIGCONT)
+    assert sparql(service, "ASK { ?s ?p ?o } # once it answers again")[0] == 200
+
+
+def test_safety_rules_hold_in_front_of_the_store(remote: tuple[Service, Oxigraph]) -> None:
+    service, server = remote
+    before = graph_counts(server)
+    refused = [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * FROM <http://example.org/elsewhere> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ?s ?p }",
+    ]
+    for query in refused:
+        status, _, _, body = sparql(service, query)
+        assert status == 400, (query, body)
+    assert graph_counts(server) == before
+
+
+def test_a_graph_outside_the_dataset_is_empty_as_in_the_embedded_store(
+    remote: tuple[Service, Oxigraph],
+) -> None:
+    """Naming the store's merged graph, or any graph that is no source of the dataset, shows
+    nothing of it, as the embedded store shows nothing of a graph it does not have."""
+    service, server = remote
+    merged = f"{service.url}graph/dataset"
+    url = f"{service.url}sparql?" + urlencode(
+        {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": merged}
+    )
+    answer = json.loads(fetch(url, SPARQL_JSON).body)
+    assert answer["results"]["bindings"][0]["n"]["value"] == "0"
+    graphs = sparql(service, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")[3]
+    named = {row["g"]["value"] for row in json.loads(graphs)["results"]["bindings"]}
+    assert merged not in named
+    assert named == set(graph_counts(server)) - {merged}
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+def test_publishing_again_replaces_and_drops_the_graphs_of_sources_gone(tmp_path: Path) -> None:
+    server = start_oxigraph(tmp_path)
+    try:
+        base = "http://127.0.0.1:9/"
+        publish(tmp_path, server, base)
+        first = graph_counts(server)
+        stale = f"{base}id/source/a-source-no-longer-there"
+        update = f"INSERT DATA {{ GRAPH <{stale}> {{ <urn:a> <urn:b> <urn:c> }} }}"
+        request = urllib_post(server.query_url.replace("/query", "/update"), update)
+        assert request == 204
+        output = publish(tmp_path, server, base)
+        assert "dropped 1" in output
+        assert graph_counts(server) == first  # the same counts: replaced, not added to
+        merged = first[f"{base}graph/dataset"]
+        assert f"published {merged} triples" in output
+        assert not any("#" in graph for graph in first)  # no temporary graph left behind
+    finally:
+        stop_oxigraph(server)
+
+
+def test_invalid_data_is_never_published(tmp_path: Path) -> None:
+    server = start_oxigraph(tmp_path)
+    try:
+        invalid = ROOT / "tests" / "fixtures" / "invalid" / "missing-english-label.ttl"
+        done = subprocess.run(
+            [str(SCRIPT), "publish", "--to", server.query_url, str(invalid)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "missing-english-label.ttl" in done.stderr
+        assert graph_counts(server) == {}
+    finally:
+        stop_oxigraph(server)
+
+
+def test_publish_says_clearly_when_the_store_is_not_there(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(SCRIPT), "publish", "--to", "http://127.0.0.1:9/query"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "the store cannot be reached" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def urllib_post(url: str, update: str) -> int:
+    """POST a SPARQL update to the store directly; its status."""
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        url, data=update.encode(), headers={"Content-Type": "application/sparql-update"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+        return int(answer.status)
+
+
+# --- Identical answers ----------------------------------------------------------------------
+
+
+def test_both_stores_give_the_same_answers(
+    remote: tuple[Service, Oxigraph], tmp_path: Path
+) -> None:
+    """The service over its embedded store and over the remote store, with the same base:
+    each example query, the dumps and resource descriptions agree (blank nodes aside)."""
+    service, _ = remote
+    embedded = start_service(tmp_path, "--base", service.url)
+    try:
+        for query_file in sorted((ROOT / "queries").glob("*.rq")):
+            query = query_file.read_text()
+            mine = sparql(embedded, query)
+            theirs = sparql(service, query)
+            assert mine[0] == theirs[0] == 200, query_file.name
+            assert solutions(mine[3]) == solutions(theirs[3]), query_file.name
+        for name, form in [("kuopio.ttl", "turtle"), ("kuopio.jsonld", "json-ld")]:
+            graphs = [
+                rdflib.Graph().parse(data=fetch(f"{s.url}dumps/{name}").body, format=form)
+                for s in (embedded, service)
+            ]
+            assert isomorphic(*graphs), name
+        trig = [
+            rdflib.Dataset().parse(data=fetch(f"{s.url}dumps/kuopio.trig").body, format="trig")
+            for s in (embedded, service)
+        ]
+        assert {str(g.identifier): len(g) for g in trig[0].graphs()} == {
+            str(g.identifier): len(g) for g in trig[1].graphs()
+        }
+        for path in (
+            "id/organisation/city-of-kuopio",
+            "id/network/iclei",
+            "ontology/ThematicNetwork",
+        ):
+            described = [fetch(f"{s.url}{path}", "text/turtle") for s in (embedded, service)]
+            assert described[0].status == described[1].status == 200, path
+            pair = [rdflib.Graph().parse(data=d.body, format="turtle") for d in described]
+            assert isomorphic(*pair), path
+            pages = [fetch(f"{s.url}{path}?lang=en", "text/html") for s in (embedded, service)]
+            assert pages[0].status == pages[1].status == 200
+            assert comparable(pages[0].body) == comparable(pages[1].body), path
+            assert links_here(embedded, path) == links_here(service, path), path
+    finally:
+        stop_service(embedded)
+
+
+def solutions(body: bytes) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """SPARQL JSON results as a sorted list of rows, each a sorted tuple of (variable, type,
+    value): blank node labels left out, and the parts of a GROUP_CONCAT ("; ") sorted. (Rows
+    that tie under ORDER BY, and a GROUP_CONCAT's parts, come in an order the specification
+    leaves to the store.)"""
+    rows = json.loads(body)["results"]["bindings"]
+    return sorted(
+        tuple(
+            sorted(
+                (
+                    name,
+                    term["type"],
+                    () if term["type"] == "bnode" else tuple(sorted(term["value"].split("; "))),
+                )
+                for name, term in row.items()
+            )
+        )
+        for row in rows
+    )
+
+
+LINKS_HERE = re.compile(rb"<h2>What links here</h2>.*?</section>", re.DOTALL)
+LINK = re.compile(rb'<li><a href="([^"]+)">')
+
+
+def comparable(html: bytes) -> bytes:
+    """A page without what each store decides for itself: the labels of blank nodes, and the
+    order of what links here (a page lists them in the store's own order, unsorted, so that a
+    resource with a hundred thousand links is as fast as any)."""
+    return re.sub(rb"_:[A-Za-z0-9]+", b"_:", LINKS_HERE.sub(b"", html))
+
+
+def links_here(service: Service, path: str) -> set[bytes]:
+    """Every link on every page of what links to the resource at ``path``."""
+    found: set[bytes] = set()
+    for number in range(1, 100):
+        page = fetch(f"{service.url}{path}?lang=en&links={number}", "text/html")
+        if page.status == 404:
+            return found
+        section = LINKS_HERE.search(page.body)
+        assert section is not None
+        found |= set(LINK.findall(section.group()))
+    raise AssertionError("more pages of links than expected")
+
+
+# --- Parts ----------------------------------------------------------------------------------
+
+
+def test_bindings_become_values_at_the_start_of_the_where_clause() -> None:
+    query = "SELECT ?entity ?p WHERE { ?entity ?p ?o } LIMIT 3"
+    bound = with_values(query, {"entity": ox.NamedNode("http://example.org/a")})
+    assert bound == (
+        "SELECT ?entity ?p WHERE { VALUES ?entity { <http://example.org/a> } ?entity ?p ?o }"
+        " LIMIT 3"
+    )
+    with pytest.raises(ValueError, match="blank node"):
+        with_values(query, {"entity": ox.BlankNode()})
+    with pytest.raises(ValueError, match="WHERE"):
+        with_values("ASK { ?entity ?p ?o }", {"entity": ox.NamedNode("http://example.org/a")})
+
+
+@pytest.mark.parametrize(
+    ("query_url", "update_url"),
+    [
+        ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update"),
+        ("https://fuseki.example.org/kuopio/sparql", "https://fuseki.example.org/kuopio/update"),
+        ("https://example.org/endpoint", None),
+    ],
+)
+def test_the_update_endpoint_beside_a_query_endpoint(
+    query_url: str, update_url: str | None
+) -> None:
+    assert update_url_for(query_url) == update_url
+
+
+def test_credentials_come_from_the_environment_only_and_are_never_shown() -> None:
+    endpoint = Endpoint.from_environment(
+        "http://127.0.0.1:7878/query",
+        "http://example.org/graph",
+        10.0,
+        environ={"KUOPIO_STORE_USER": "kuopio", "KUOPIO_STORE_PASSWORD": "s3cret-word"},
+    )
+    assert endpoint.credentials == ("kuopio", "s3cret-word")
+    assert "s3cret-word" not in repr(endpoint)
+    assert "store_password" not in {name.lower() for name in Settings.__dataclass_fields__}
+
+
+def test_a_store_setting_must_be_an_http_url() -> None:
+    with pytest.raises(SettingsError, match="store"):
+        Settings(store="file:///etc/passwd")
