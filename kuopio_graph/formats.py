@@ -63,4 +63,9 @@ def find(table: tuple[Format, ...], name_or_media_type: str) -> Format:
 
 def parser_format(suffix: str) -> ox.RdfFormat | None:
     """Return the Oxigraph parser for a file suffix, or None if files so named are not RDF."""
-    return {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}.get(suffix.lower())
+    return {
+        ".ttl": ox.RdfFormat.TURTLE,
+        ".nt": ox.RdfFormat.N_TRIPLES,
+        ".trig": ox.RdfFormat.TRIG,
+        ".nq": ox.RdfFormat.N_QUADS,
+    }.get(suffix.lower())

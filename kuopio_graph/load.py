@@ -15,10 +15,13 @@ from .namespaces import DEFAULT_BASE
 from .settings import Settings
 from .store import GraphStore
 
+NOT_RDF = "not an RDF file: use Turtle (.ttl), N-Triples (.nt), TriG (.trig) or N-Quads (.nq)"
+
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One RDF file and the named graph it loads into (None: the default graph only)."""
+    """One RDF file and the named graph it loads into (None: the default graph only). A TriG or
+    N-Quads file (a dump of this service, say) keeps the graphs it names."""
 
     path: Path
     graph: str | None
@@ -28,7 +31,7 @@ class SourceFile:
         """The parser for this file, chosen by its suffix."""
         fmt = parser_format(self.path.suffix)
         if fmt is None:
-            raise LoadError(self.path, "not an RDF file: use Turtle (.ttl) or N-Triples (.nt)")
+            raise LoadError(self.path, NOT_RDF)
         return fmt
 
 
@@ -39,7 +42,7 @@ def rdf_files(path: Path) -> list[Path]:
     if not path.exists():
         raise LoadError(path, "no such file or folder")
     if parser_format(path.suffix) is None:
-        raise LoadError(path, "not an RDF file: use Turtle (.ttl) or N-Triples (.nt)")
+        raise LoadError(path, NOT_RDF)
     return [path]
 
 

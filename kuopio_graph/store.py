@@ -94,10 +94,18 @@ class GraphStore:
         self._store = ox.Store()
 
     def load(self, content: bytes, fmt: ox.RdfFormat, graph: str | None) -> None:
-        """Add triples to the default graph and, when ``graph`` is given, to that named graph.
+        """Add triples to the default graph and, when ``graph`` is given, to that named graph;
+        a dataset (TriG, N-Quads) to the graphs it names and to the default graph.
 
-        Both copies share their blank nodes, so ``GRAPH ?source`` finds every statement.
+        The copies share their blank nodes, so ``GRAPH ?source`` finds every statement.
         """
+        if fmt.supports_datasets:
+            quads = list(ox.parse(content, format=fmt))
+            self._store.extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
+            )
+            self._store.extend(q for q in quads if isinstance(q.graph_name, ox.NamedNode))
+            return
         if graph is None:
             self._store.load(content, format=fmt, to_graph=ox.DefaultGraph())
             return

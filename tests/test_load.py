@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kuopio_graph import DEFAULT_BASE, GraphStore, LoadError, Settings, discover, load
+from kuopio_graph.export import export
 
 PRIMARY = f"{DEFAULT_BASE}id/source/kuopio-kansainvalinen-toiminta"
 
@@ -95,3 +97,21 @@ def test_blank_nodes_keep_their_identity_across_a_large_file(
         "ASK { <http://example.org/a> <http://example.org/p> ?b . ?b <http://example.org/r> ?e }"
     )
     assert store.query(joined).answer
+
+
+@pytest.mark.parametrize("name", ["trig", "nq"])
+def test_a_dump_of_every_graph_loads_back_as_it_was(
+    tmp_path: Path, settings: Settings, store: GraphStore, name: str
+) -> None:
+    """A TriG or N-Quads dump (as replicas load it) gives back each source's graph, the merged
+    default graph, and blank nodes that the two share."""
+    dump = tmp_path / f"kuopio.{name}"
+    dump.write_bytes(export(store, name))
+    copy = load(Settings(ontology=(), data=(), extra=(dump,)))
+    assert copy.graphs() == store.graphs()
+    assert len(copy) == len(store)
+    for graph in store.graphs():
+        assert len(list(copy.triples(graph))) == len(list(store.triples(graph)))
+    shared = """SELECT (COUNT(*) AS ?n) WHERE {
+        ?s ?p ?node . FILTER(isBlank(?node)) GRAPH ?g { ?s ?p ?node } }"""
+    assert copy.select(shared) == store.select(shared) != [{"n": ox.Literal(0)}]

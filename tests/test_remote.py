@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import time
@@ -21,6 +20,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 import rdflib
+from comparing import comparable, links_here, solutions
 from rdflib.compare import isomorphic
 from servers import (
     SCRIPT,
@@ -270,51 +270,6 @@ def test_both_stores_give_the_same_answers(
             assert links_here(embedded, path) == links_here(service, path), path
     finally:
         stop_service(embedded)
-
-
-def solutions(body: bytes) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]:
-    """SPARQL JSON results as a sorted list of rows, each a sorted tuple of (variable, type,
-    value): blank node labels left out, and the parts of a GROUP_CONCAT ("; ") sorted. (Rows
-    that tie under ORDER BY, and a GROUP_CONCAT's parts, come in an order the specification
-    leaves to the store.)"""
-    rows = json.loads(body)["results"]["bindings"]
-    return sorted(
-        tuple(
-            sorted(
-                (
-                    name,
-                    term["type"],
-                    () if term["type"] == "bnode" else tuple(sorted(term["value"].split("; "))),
-                )
-                for name, term in row.items()
-            )
-        )
-        for row in rows
-    )
-
-
-LINKS_HERE = re.compile(rb"<h2>What links here</h2>.*?</section>", re.DOTALL)
-LINK = re.compile(rb'<li><a href="([^"]+)">')
-
-
-def comparable(html: bytes) -> bytes:
-    """A page without what each store decides for itself: the labels of blank nodes, and the
-    order of what links here (a page lists them in the store's own order, unsorted, so that a
-    resource with a hundred thousand links is as fast as any)."""
-    return re.sub(rb"_:[A-Za-z0-9]+", b"_:", LINKS_HERE.sub(b"", html))
-
-
-def links_here(service: Service, path: str) -> set[bytes]:
-    """Every link on every page of what links to the resource at ``path``."""
-    found: set[bytes] = set()
-    for number in range(1, 100):
-        page = fetch(f"{service.url}{path}?lang=en&links={number}", "text/html")
-        if page.status == 404:
-            return found
-        section = LINKS_HERE.search(page.body)
-        assert section is not None
-        found |= set(LINK.findall(section.group()))
-    raise AssertionError("more pages of links than expected")
 
 
 # --- Parts ----------------------------------------------------------------------------------
