@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ import pytest
 import rdflib
 from comparing import comparable, links_here, solutions
 from rdflib.compare import isomorphic
+from rdflib.plugins.sparql.parser import parseQuery
 from servers import (
     SCRIPT,
     Oxigraph,
@@ -38,7 +40,8 @@ from servers import (
 
 from kuopio_graph import Settings, SettingsError
 from kuopio_graph.publish import update_url_for
-from kuopio_graph.remote import Endpoint, with_values
+from kuopio_graph.remote import Endpoint, RemoteStore, with_values
+from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT = 3.0
@@ -317,3 +320,39 @@ def test_credentials_come_from_the_environment_only_and_are_never_shown() -> Non
 def test_a_store_setting_must_be_an_http_url() -> None:
     with pytest.raises(SettingsError, match="store"):
         Settings(store="file:///etc/passwd")
+
+
+def test_the_app_asks_the_store_only_standard_sparql(
+    remote: tuple[Service, Oxigraph], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every query the app itself sends while serving each kind of page parses with rdflib's
+    SPARQL 1.1 parser, an implementation independent of Oxigraph: nothing in them needs
+    Oxigraph to run."""
+    service, server = remote
+    sent: list[str] = []
+    request = RemoteStore.request
+
+    def recording(store: RemoteStore, text: str, *args: Any) -> Any:
+        sent.append(store.prologue() + text)
+        return request(store, text, *args)
+
+    monkeypatch.setattr(RemoteStore, "request", recording)
+    settings = Settings(base=service.url, store=server.query_url, queries=(ROOT / "queries",))
+    client = create_app(settings, config={"TESTING": True}).test_client()
+    city = f"{service.url}id/organisation/city-of-kuopio"
+    for path in (
+        "/",
+        "/id/organisation/city-of-kuopio",
+        "/id/network/iclei",
+        "/relationships?" + urlencode({"iri": city}),
+        "/members?" + urlencode({"class": f"{service.url}ontology/ThematicNetwork"}),
+        "/search?q=kuo",
+        "/.well-known/void",
+        "/dumps/kuopio.trig",
+        "/sitemap.xml",
+        "/ontology",
+    ):
+        assert client.get(path, headers={"Accept": "text/html"}).status_code == 200, path
+    assert len(sent) > 20
+    for text in sent:
+        parseQuery(text)
