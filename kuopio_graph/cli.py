@@ -386,15 +386,16 @@ def serve_remote(settings: Settings) -> None:
 @click.option(
     "--to",
     "query_url",
-    required=True,
     metavar="URL",
-    help="The store's SPARQL 1.1 query endpoint (Oxigraph: http://host:7878/query).",
+    help="The store's SPARQL 1.1 query endpoint (Oxigraph: http://host:7878/query;"
+    " default: the store setting).",
 )
 @click.option(
     "--update",
     "update_url",
     metavar="URL",
-    help="Its SPARQL 1.1 Update endpoint (default: .../update beside .../query or .../sparql).",
+    help="Its SPARQL 1.1 Update endpoint (default: the store_update setting, else .../update"
+    " beside .../query or .../sparql).",
 )
 @click.option(
     "--graph",
@@ -406,7 +407,7 @@ def publish_command(
     base: str | None,
     config: Path | None,
     bundled: bool,
-    query_url: str,
+    query_url: str | None,
     update_url: str | None,
     graph: str | None,
 ) -> None:
@@ -416,7 +417,10 @@ def publish_command(
     KUOPIO_STORE_PASSWORD. Exit 1 if the data does not conform: nothing is sent.
     """
     settings = build_settings(paths, base, config, bundled)
-    update_url = update_url or update_url_for(query_url)
+    query_url = query_url or settings.store
+    if not query_url:
+        raise click.UsageError("name the store's query endpoint with --to (or the store setting)")
+    update_url = update_url or settings.store_update or update_url_for(query_url)
     if update_url is None:
         raise click.UsageError("name the store's update endpoint with --update")
     store = load_or_exit(settings, progress=True)
@@ -425,7 +429,9 @@ def publish_command(
         click.echo(report.to_text(), err=True)
         raise SystemExit(EXIT_INVALID)
     endpoint = Endpoint.from_environment(
-        query_url, graph or dataset_graph(settings.base), settings.query_timeout
+        query_url,
+        graph or settings.store_graph or dataset_graph(settings.base),
+        settings.query_timeout,
     )
     try:
         published = publish(store, endpoint, update_url, progress=True)

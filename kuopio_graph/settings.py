@@ -65,6 +65,11 @@ class Settings:
         "SPARQL 1.1 query endpoint of a remote store to serve from (empty: load the files into"
         " the embedded store). Credentials: KUOPIO_STORE_USER and KUOPIO_STORE_PASSWORD.",
     )
+    store_update: str = _setting(
+        "",
+        "SPARQL 1.1 Update endpoint of the remote store, which publish writes to"
+        " (empty: .../update beside .../query or .../sparql).",
+    )
     store_graph: str = _setting(
         "",
         "Named graph that holds the merged dataset in the remote store"
@@ -79,8 +84,10 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")) or not self.base.endswith("/"):
             raise SettingsError(f"base must be an http(s) IRI ending in '/', not {self.base!r}")
-        if self.store and not self.store.startswith(("http://", "https://")):
-            raise SettingsError(f"store must be an http(s) URL, not {self.store!r}")
+        for name in ("store", "store_update"):
+            url = getattr(self, name)
+            if url and not url.startswith(("http://", "https://")):
+                raise SettingsError(f"{name} must be an http(s) URL, not {url!r}")
         for name in (
             "port",
             "workers",

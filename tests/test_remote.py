@@ -356,3 +356,16 @@ def test_the_app_asks_the_store_only_standard_sparql(
     assert len(sent) > 20
     for text in sent:
         parseQuery(text)
+
+
+def test_serving_from_a_store_that_is_not_there_says_so(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(SCRIPT), "serve", "--store", "http://127.0.0.1:9/query", "--port", "9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "the store cannot be reached" in done.stderr
+    assert "Traceback" not in done.stderr
