@@ -9,6 +9,7 @@ rest are parsed, with rdflib's SPARQL parser, to tell a real clause from a word 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,9 +44,7 @@ def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -
             "SERVICE is not allowed: this endpoint answers from its own data and never"
             " fetches from the network."
         )
-    declared = {**prefixes, **dict(clauses.prefixes)}
-    for term in clauses.dataset:
-        iri = term if isinstance(term, str) else declared.get(term[0], "\0") + term[1]
+    for iri in _resolved(clauses, prefixes, named=None):
         if iri not in graphs:
             raise QueryRefused(
                 f"FROM <{iri}> names no graph in this dataset; this endpoint never fetches"
@@ -53,9 +52,29 @@ def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -
             )
 
 
-def names_graphs(query: str) -> bool:
-    """Whether ``query`` names its dataset itself, with ``FROM`` or ``FROM NAMED``."""
-    return bool(MAY_REACH_OUT.search(query)) and bool(_clauses(query).dataset)
+def query_dataset(query: str, prefixes: dict[str, str]) -> tuple[list[str], list[str]] | None:
+    """The graphs ``query`` names with ``FROM`` and with ``FROM NAMED``, or None if it names
+    its dataset with neither."""
+    if not MAY_REACH_OUT.search(query):
+        return None
+    clauses = _clauses(query)
+    if not clauses.dataset:
+        return None
+    return (
+        _resolved(clauses, prefixes, named=False),
+        _resolved(clauses, prefixes, named=True),
+    )
+
+
+def _resolved(clauses: _Clauses, prefixes: dict[str, str], named: bool | None) -> list[str]:
+    """The IRIs of the ``FROM NAMED`` (``named``), the ``FROM`` (not ``named``) or all
+    (``None``) graphs of a query, with prefixed names expanded."""
+    declared = {**prefixes, **dict(clauses.prefixes)}
+    return [
+        term if isinstance(term, str) else declared.get(term[0], "\0") + term[1]
+        for is_named, term in clauses.dataset
+        if named is None or is_named == named
+    ]
 
 
 def nesting(query: str) -> int:
@@ -75,20 +94,28 @@ class _Clauses:
     """What a parsed query says that matters here: SERVICE, FROM terms, declared prefixes."""
 
     service: bool
-    dataset: tuple[str | tuple[str, str], ...]
+    dataset: tuple[tuple[bool, str | tuple[str, str]], ...]
+    """Each FROM (False) and FROM NAMED (True) graph: an IRI, or a prefixed name's parts."""
     prefixes: tuple[tuple[str, str], ...]
+
+
+PARSING = threading.Lock()
+"""rdflib's parser (pyparsing) keeps state while it parses: one parse at a time per process.
+(Over the embedded store each check runs in a query process of its own; over a remote store,
+in the web server's threads.)"""
 
 
 @lru_cache(maxsize=1024)
 def _clauses(query: str) -> _Clauses:
     try:
-        parsed = parseQuery(query)
+        with PARSING:
+            parsed = parseQuery(query)
     except ParseBaseException as error:
         raise QuerySyntaxError(str(error)) from None
     except RecursionError:
         raise QueryRefused("the query is too deeply nested to be checked") from None
     service = False
-    dataset: list[str | tuple[str, str]] = []
+    dataset: list[tuple[bool, str | tuple[str, str]]] = []
     declared: list[tuple[str, str]] = []
     for node in _walk(parsed):
         if node.name == "ServiceGraphPattern":
@@ -96,12 +123,13 @@ def _clauses(query: str) -> _Clauses:
         elif node.name == "PrefixDecl":
             declared.append((str(node["prefix"] or ""), str(node["iri"])))
         elif node.name == "DatasetClause":
-            term = node["default"] if "default" in node else node["named"]
+            is_named = "default" not in node
+            term = node["named"] if is_named else node["default"]
             if isinstance(term, CompValue):  # a prefixed name; its local part may hold escapes
                 local = re.sub(r"\\(.)", r"\1", str(term.get("localname") or ""))
-                dataset.append((str(term.get("prefix") or ""), local))
+                dataset.append((is_named, (str(term.get("prefix") or ""), local)))
             else:
-                dataset.append(str(term))
+                dataset.append((is_named, str(term)))
     return _Clauses(service, tuple(dataset), tuple(declared))
 
 

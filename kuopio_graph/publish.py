@@ -1,16 +1,20 @@
 """Publish the dataset into a remote SPARQL 1.1 store, replacing the previous version at once.
 
 The store ends up holding what the embedded store holds: every triple, merged, in the dataset
-graph, and each source's triples in its named graph. Publishing goes in three steps:
+graph, and each source's triples in its named graph; beside them a record graph lists the
+sources, so that the service knows them and the next publication knows what it replaces.
+Publishing goes in three steps:
 
-1. one SPARQL Update ``INSERT DATA`` writes every graph under a temporary name (``…#next``).
-   One request, so that a blank node the merged graph shares with a source's graph stays one
-   node (the Graph Store Protocol sends each graph as a document of its own, which would split
-   it in two);
-2. the temporary graphs are counted; if any count differs from here, nothing is replaced;
+1. one SPARQL Update writes every graph under a temporary name (``…#next``) with
+   ``INSERT DATA``. One request, so that a blank node the merged graph shares with a source's
+   graph stays one node (the Graph Store Protocol sends each graph as a document of its own,
+   which would split it in two);
+2. the temporary graphs are counted; if any count differs from here, they are dropped and
+   nothing is replaced;
 3. one update moves each temporary graph onto its final name and drops the graphs of sources
-   that are gone. A store that runs an update request as one transaction (Oxigraph, Jena
-   Fuseki, GraphDB) swaps the whole dataset at once: a query sees the old or the new version.
+   the previous record listed and this one does not. A store that runs an update request as one
+   transaction (Oxigraph, Jena Fuseki, GraphDB) swaps the whole dataset at once: a query sees
+   the old version or the new one.
 """
 
 from __future__ import annotations
@@ -20,18 +24,17 @@ import io
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPException
 
 import pyoxigraph as ox
 from tqdm import tqdm
 
 from .errors import KuopioGraphError
-from .remote import Endpoint, RemoteStore, StoreFailed, connection_error
+from .remote import HAD_MEMBER, Endpoint, RemoteStore, annex, connection_error, status_error
 from .store import GraphStore
 
-TEMPORARY = "#next"
-"""Appended to a graph's name while its new version is being written."""
-UPDATE_TIMEOUT = 600.0
-"""Seconds an update may take: loading a large dataset takes the store a while."""
+PUBLISH_TIMEOUT = 600.0
+"""Seconds each step may take: a store takes a while to load or count a large dataset."""
 COUNTS = "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
 
 
@@ -41,7 +44,8 @@ class PublishError(KuopioGraphError):
 
 @dataclass(frozen=True)
 class Published:
-    """What a publication wrote: each graph's name and its number of triples."""
+    """What a publication wrote: each graph's name and its number of triples, and the graphs
+    of sources gone that it dropped."""
 
     graphs: dict[str, int]
     dropped: list[str]
@@ -60,35 +64,51 @@ def publish(
     store: GraphStore, endpoint: Endpoint, update_url: str, progress: bool = False
 ) -> Published:
     """Replace the dataset in the remote store with the contents of ``store``."""
-    remote = RemoteStore(store.base, endpoint)
-    contents = {endpoint.dataset_graph: list(store.triples())}
-    contents |= {graph: list(store.triples(graph)) for graph in store.graphs()}
+    remote = RemoteStore(store.base, endpoint).with_timeout(PUBLISH_TIMEOUT)
+    dataset = endpoint.dataset_graph
+    sources = store.graphs()
+    record = [
+        ox.Triple(ox.NamedNode(dataset), ox.NamedNode(HAD_MEMBER), ox.NamedNode(source))
+        for source in sources
+    ]
+    contents = {dataset: list(store.triples())}
+    contents |= {source: list(store.triples(source)) for source in sources}
+    contents[endpoint.record_graph] = record
     expected = {graph: len(set(triples)) for graph, triples in contents.items()}
-    body = _insert_data({graph + TEMPORARY: triples for graph, triples in contents.items()})
-    _send_update(endpoint, update_url, body, progress)
-    _check_counts(remote, {graph + TEMPORARY: count for graph, count in expected.items()})
-    stale = [graph for graph in remote.graphs() if graph not in contents]
-    swap = [f"MOVE SILENT GRAPH <{graph}{TEMPORARY}> TO GRAPH <{graph}>" for graph in contents]
-    swap += [f"DROP SILENT GRAPH <{graph}>" for graph in stale]
-    _send_update(endpoint, update_url, " ;\n".join(swap).encode(), progress=False)
+    temporary = {graph: annex(graph, "next") for graph in contents}
+    previous = remote.recorded_sources() or []
+    _send_update(endpoint, update_url, _insert_data(contents, temporary), progress)
+    try:
+        _check_counts(remote, {temporary[graph]: count for graph, count in expected.items()})
+    except KuopioGraphError:
+        drop = [f"DROP SILENT GRAPH {ox.NamedNode(name)}" for name in temporary.values()]
+        _send_update(endpoint, update_url, " ;\n".join(drop).encode())
+        raise
+    stale = [graph for graph in previous if graph not in contents]
+    swap = [
+        f"MOVE SILENT GRAPH {ox.NamedNode(temporary[graph])} TO GRAPH {ox.NamedNode(graph)}"
+        for graph in contents
+    ]
+    swap += [f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in stale]
+    _send_update(endpoint, update_url, " ;\n".join(swap).encode())
     _check_counts(remote, expected)
     return Published(expected, stale)
 
 
-def _insert_data(graphs: dict[str, list[ox.Triple]]) -> bytes:
-    """One update that empties the graphs, then writes them with one ``INSERT DATA`` (whose
-    N-Triples lines are SPARQL triples as they are)."""
-    parts = [f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n".encode() for graph in graphs]
+def _insert_data(contents: dict[str, list[ox.Triple]], names: dict[str, str]) -> bytes:
+    """One update that empties each graph's temporary copy, then writes it with one
+    ``INSERT DATA`` (whose N-Triples lines are SPARQL triples as they are)."""
+    parts = [f"DROP SILENT GRAPH {ox.NamedNode(names[graph])} ;\n".encode() for graph in contents]
     parts.append(b"INSERT DATA {\n")
-    for graph, triples in graphs.items():
-        parts.append(f"GRAPH {ox.NamedNode(graph)} {{\n".encode())
+    for graph, triples in contents.items():
+        parts.append(f"GRAPH {ox.NamedNode(names[graph])} {{\n".encode())
         parts.append(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         parts.append(b"}\n")
     parts.append(b"}\n")
     return b"".join(parts)
 
 
-def _send_update(endpoint: Endpoint, url: str, body: bytes, progress: bool) -> None:
+def _send_update(endpoint: Endpoint, url: str, body: bytes, progress: bool = False) -> None:
     """POST an update (``application/sparql-update``), with a progress bar over its bytes."""
     headers = {"Content-Type": "application/sparql-update", "Content-Length": str(len(body))}
     if endpoint.credentials:
@@ -105,12 +125,11 @@ def _send_update(endpoint: Endpoint, url: str, body: bytes, progress: bool) -> N
         # The store's own URL, from the command line or settings.
         request = urllib.request.Request(url, data=reader, headers=headers, method="POST")  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=UPDATE_TIMEOUT) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT) as answer:  # noqa: S310
                 answer.read()
         except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip()[:500]
-            raise StoreFailed(f"the store refused the update ({error.code}): {detail}") from None
-        except (urllib.error.URLError, OSError) as error:
+            raise status_error(error.code) from None
+        except (urllib.error.URLError, OSError, HTTPException) as error:
             raise connection_error(error) from None
 
 
@@ -131,7 +150,7 @@ def _check_counts(remote: RemoteStore, expected: dict[str, int]) -> None:
     """Raise :class:`PublishError` unless each graph holds the expected number of triples."""
     result = remote.query_with(COUNTS, (), list(expected))
     if not isinstance(result.answer, ox.QuerySolutions):
-        raise TypeError("the count query is a SELECT")
+        raise PublishError("the store did not answer the count of the graphs")
     found = {row["graph"].value: int(row["triples"].value) for row in result.answer}
     wrong = [
         f"<{graph}> holds {found.get(graph, 0)} triples, not {count}"

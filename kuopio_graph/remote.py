@@ -1,34 +1,38 @@
 """A remote SPARQL 1.1 store as the back end, in place of the embedded one.
 
 Queries go to the store over the SPARQL 1.1 Protocol with SPARQLWrapper; its answers are read
-with Oxigraph's parsers, so the rest of the library sees the same terms from either store.
+with Oxigraph's parsers, so the rest of the library gets the same kinds of terms from either
+store.
 
 The dataset sits in the store as :mod:`kuopio_graph.publish` puts it there: every triple,
-merged, in one named graph (the *dataset graph*), and each source's triples in a named graph of
-their own, as in the embedded store. Every query names that dataset in the protocol
-(``default-graph-uri``, ``named-graph-uri``), so it sees what it would see embedded: the
-merged graph by default, and the sources by ``GRAPH``, and nothing else the store holds.
+merged, in one named graph (the *dataset graph*), each source's triples in a named graph of
+their own, as in the embedded store, and the list of the sources in a small record graph
+beside them. Every query names that dataset in the protocol (``default-graph-uri``,
+``named-graph-uri``), so it sees what it would see embedded: the merged graph by default, the
+sources by ``GRAPH``, and nothing else the store holds.
+
+Blank nodes are matched across answers (a page's statements, then its blank nodes' own), so the
+store must give a blank node the same label in every answer, as Oxigraph does.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import time
 import urllib.error
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.client import HTTPException, HTTPResponse
 from typing import Any
 
 import pyoxigraph as ox
-from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
+from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .errors import KuopioGraphError, QuerySyntaxError
 from .executor import QueryAnswer, QueryJob, graph_answer, solutions_answer, wanted_type
 from .formats import RESULT_FORMATS, Format, find
-from .guard import check_query, names_graphs
+from .guard import check_query, query_dataset
 from .namespaces import prefixes
 from .serialize import serialize_triples
 from .settings import Settings
@@ -43,13 +47,18 @@ SOLUTIONS = "application/sparql-results+json"
 TABLE = "text/tab-separated-values"
 TRIPLES = "application/n-triples"
 ACCEPT = f"{SOLUTIONS}, {TRIPLES};q=0.9"
-GRAPHS = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?s ?p ?o } }"
 """What the library asks the store for: results as JSON, graphs as N-Triples."""
+MAX_ANSWER_BYTES = 512 * 1024 * 1024
+"""The most of one answer read from the store; past it, :class:`StoreFailed`."""
 READ_SIZE = 64 * 1024
+HAD_MEMBER = "http://www.w3.org/ns/prov#hadMember"
+"""Links the dataset graph to each of its sources in the record graph."""
+UNAVAILABLE_STATUSES = {429, 502, 503}
+TIMEOUT_STATUSES = {408, 504}
 
 
 class StoreUnavailable(KuopioGraphError):
-    """The store could not be reached (it is down, or refuses connections)."""
+    """The store could not be reached (it is down, refuses connections, or is overloaded)."""
 
 
 class StoreTimeout(KuopioGraphError):
@@ -57,7 +66,7 @@ class StoreTimeout(KuopioGraphError):
 
 
 class StoreFailed(KuopioGraphError):
-    """The store answered with an error of its own."""
+    """The store answered with an error of its own, or with something that is no answer."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,9 @@ class Endpoint:
     """The named graph that holds the whole dataset, merged."""
     timeout: float = 10.0
     timeout_parameter: str = ""
-    """The query parameter in which the store takes a time limit in milliseconds (Virtuoso's
-    and Fuseki's ``timeout``); empty for a store that takes none. The limit holds here anyway."""
+    """A query parameter that gives the store the time limit, as ``name={seconds}`` or
+    ``name={milliseconds}`` (``timeout={milliseconds}`` for Virtuoso); empty for none. The
+    limit holds here either way."""
     credentials: tuple[str, str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -87,6 +97,11 @@ class Endpoint:
         user = environ.get(USER_VARIABLE)
         credentials = (user, environ.get(PASSWORD_VARIABLE, "")) if user else None
         return cls(query_url, dataset_graph, timeout, timeout_parameter, credentials)
+
+    @property
+    def record_graph(self) -> str:
+        """The graph that lists the dataset's sources."""
+        return annex(self.dataset_graph, "sources")
 
 
 def remote_store(settings: Settings) -> RemoteStore:
@@ -105,6 +120,12 @@ def dataset_graph(base: str) -> str:
     return f"{base}graph/dataset"
 
 
+def annex(graph: str, name: str) -> str:
+    """A graph that belongs with ``graph`` (its temporary copy, its record): never a source,
+    and never shown to clients."""
+    return f"{graph}-{name}" if "#" in graph else f"{graph}#{name}"
+
+
 class RemoteStore:
     """The dataset in a remote SPARQL 1.1 store, read with the embedded store's interface."""
 
@@ -113,6 +134,10 @@ class RemoteStore:
         self.prefixes = prefixes(base)
         self.endpoint = endpoint
         self._sources: list[str] | None = None
+
+    def with_timeout(self, seconds: float) -> RemoteStore:
+        """The same store, with another time limit (for building an index, or publishing)."""
+        return RemoteStore(self.base, replace(self.endpoint, timeout=seconds))
 
     def query(
         self,
@@ -124,20 +149,26 @@ class RemoteStore:
         """Run a query the library wrote, over the dataset graph and the sources unless other
         graphs are given. ``bindings`` become a ``VALUES`` block opening its ``WHERE`` clause,
         which any SPARQL 1.1 store understands."""
+        deadline = time.monotonic() + self.endpoint.timeout
         text = with_values(sparql, bindings or {})
         defaults = (self.endpoint.dataset_graph,) if default_graphs is None else default_graphs
         named = self.graphs() if named_graphs is None else named_graphs
-        return self.query_with(text, defaults, named)
+        return self.query_with(text, defaults, named, deadline)
 
     def query_with(
-        self, sparql: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
+        self,
+        sparql: str,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+        deadline: float | None = None,
     ) -> QueryResult:
         """Run a query with exactly the graphs given in the protocol (none: the store's own
-        dataset) and read the whole answer."""
-        with self.request(sparql, ACCEPT, default_graphs, named_graphs) as response:
-            body = read_within(response, self.endpoint.timeout, time.monotonic())
+        dataset) and read the whole answer, all before ``deadline`` (else the time limit)."""
+        deadline = deadline or time.monotonic() + self.endpoint.timeout
+        with self.request(sparql, ACCEPT, default_graphs, named_graphs, deadline) as response:
             media_type = response.headers.get_content_type()
-        return self._result(body, media_type)
+            body = read_within(response, deadline)
+        return self.parse(body, media_type)
 
     def select(
         self, sparql: str, bindings: Mapping[str, Term] | None = None
@@ -145,12 +176,8 @@ class RemoteStore:
         """Run a SELECT the library itself wrote and return its rows as dicts."""
         result = self.query(sparql, bindings)
         if not isinstance(result.answer, ox.QuerySolutions):
-            raise TypeError("select() runs SELECT queries only")
-        names = result.variables
-        return [
-            {name: term for name, term in zip(names, row, strict=True) if term is not None}
-            for row in result.answer
-        ]
+            raise StoreFailed("the store answered a SELECT with no solutions")
+        return _rows(result.answer, result.variables)
 
     def __len__(self) -> int:
         """The number of triples in the dataset graph."""
@@ -161,34 +188,46 @@ class RemoteStore:
         """The triples of a source's named graph, or of the dataset graph."""
         scope = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
         result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {scope} }}")
-        if result.kind != "graph":
-            raise TypeError("a CONSTRUCT answers triples")
-        yield from result.answer  # type: ignore[misc]
+        if not isinstance(result.answer, list):
+            raise StoreFailed("the store answered a CONSTRUCT with no triples")
+        yield from result.answer
 
     def graphs(self) -> list[str]:
-        """The sources' named graphs, sorted: those under the base, but the dataset graph."""
+        """The sources' named graphs, sorted, as the record of the last publication lists
+        them; without one, the graphs under the base but the dataset graph and its annexes."""
         if self._sources is None:
-            result = self.query_with(GRAPHS, (), ())
-            if not isinstance(result.answer, ox.QuerySolutions):
-                raise StoreFailed("the store did not answer the list of graphs with solutions")
-            self._sources = sorted(
-                name
-                for (graph,) in result.answer
-                if (name := graph.value).startswith(self.base)
-                and name != self.endpoint.dataset_graph
-                and "#" not in name
-            )
+            self._sources = self.recorded_sources()
+            if self._sources is None:
+                found = self.query_with("SELECT DISTINCT ?graph WHERE { GRAPH ?graph {} }", (), ())
+                self._sources = sorted(
+                    name
+                    for name in _values(found, "graph")
+                    if name.startswith(self.base)
+                    and name != self.endpoint.dataset_graph
+                    and "#" not in name
+                )
         return self._sources
 
+    def recorded_sources(self) -> list[str] | None:
+        """The sources the record of the last publication lists, or None if there is none."""
+        record = ox.NamedNode(self.endpoint.record_graph)
+        dataset = ox.NamedNode(self.endpoint.dataset_graph)
+        sources = f"SELECT ?graph WHERE {{ GRAPH {record} {{ {dataset} <{HAD_MEMBER}> ?graph }} }}"
+        listed = sorted(_values(self.query_with(sources, (), ()), "graph"))
+        return listed or None
+
     def dump(self, fmt: Format) -> bytes:
-        """Serialise the dataset graph (triple formats) or every graph (quad formats)."""
-        if isinstance(fmt.oxigraph, ox.RdfFormat) and fmt.oxigraph.supports_datasets:
-            quads = [_in_graph(triple, ox.DefaultGraph()) for triple in self.triples()]
-            for graph in self.graphs():
-                name = ox.NamedNode(graph)
-                quads += [_in_graph(triple, name) for triple in self.triples(graph)]
-            return ox.serialize(quads, format=fmt.oxigraph, prefixes=self.prefixes) or b""
-        return serialize_triples(self.triples(), fmt, self.prefixes)
+        """Serialise the dataset graph (triple formats) or every graph (quad formats; read in
+        one answer, so that blank nodes keep one label across graphs)."""
+        if not (isinstance(fmt.oxigraph, ox.RdfFormat) and fmt.oxigraph.supports_datasets):
+            return serialize_triples(self.triples(), fmt, self.prefixes)
+        result = self.query(
+            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        )
+        if not isinstance(result.answer, ox.QuerySolutions):
+            raise StoreFailed("the store answered a SELECT with no solutions")
+        quads = [_quad(row) for row in _rows(result.answer, result.variables)]
+        return ox.serialize(quads, format=fmt.oxigraph, prefixes=self.prefixes) or b""
 
     def prologue(self) -> str:
         """The base and the project's prefixes, which the embedded store predeclares."""
@@ -196,48 +235,66 @@ class RemoteStore:
         return f"BASE <{self.base}id/>\n{declared}"
 
     def request(
-        self, text: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
+        self,
+        text: str,
+        accept: str,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+        deadline: float,
     ) -> HTTPResponse:
-        """Send ``text``, after the prologue, to the store with exactly the graphs given in the
-        protocol, and return the open response."""
+        """Send the query ``text``, after the prologue, to the store with exactly the graphs
+        given in the protocol, and return the open response (a 200 with a whole answer)."""
         wrapper = SPARQLWrapper(self.endpoint.query_url)
         wrapper.setMethod(POST)
-        wrapper.setRequestMethod(POSTDIRECTLY)
-        wrapper.setTimeout(max(1, round(self.endpoint.timeout)))
+        wrapper.setRequestMethod(URLENCODED)  # the graphs go in the body, not in the URL
         wrapper.setOnlyConneg(True)  # no format=… parameters: the Accept header says it
         wrapper.addCustomHttpHeader("Accept", accept)
         if self.endpoint.credentials:
             wrapper.setCredentials(*self.endpoint.credentials)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise StoreTimeout(f"the store did not answer within {self.endpoint.timeout:g} s")
+        wrapper.setTimeout(remaining)  # type: ignore[arg-type] # urllib takes any number
         if self.endpoint.timeout_parameter:
-            milliseconds = str(round(self.endpoint.timeout * 1000))
-            wrapper.addParameter(self.endpoint.timeout_parameter, milliseconds)
+            name, _, value = self.endpoint.timeout_parameter.partition("=")
+            limit = {"seconds": f"{remaining:.3f}", "milliseconds": str(round(remaining * 1000))}
+            wrapper.addParameter(name, value.format(**limit))
         for graph in default_graphs:
             wrapper.addParameter("default-graph-uri", graph)
         for graph in named_graphs:
             wrapper.addParameter("named-graph-uri", graph)
         wrapper.setQuery(self.prologue() + text)
+        # SPARQLWrapper tells a query from an update by keywords anywhere in the text (a prefix
+        # named "load:" would make it an update); this is always a query, checked as one here.
+        wrapper.queryType = SELECT
         try:
             response: HTTPResponse = wrapper.query().response
         except SPARQLWrapperException as error:
             raise _refusal(error) from None
         except urllib.error.HTTPError as error:
-            raise StoreFailed(f"the store answered {error.code} {error.reason}") from None
-        except (urllib.error.URLError, OSError, HTTPException) as error:
+            raise status_error(error.code) from None
+        except (urllib.error.URLError, OSError, HTTPException, ValueError) as error:
             raise connection_error(error) from None
+        if response.status != 200 or response.headers.get("X-SQL-State"):
+            # 206, or Virtuoso's "anytime" answer: cut short by the store's own time limit.
+            response.close()
+            raise StoreTimeout("the store gave only part of the answer within its time limit")
         return response
 
-    def _result(self, body: bytes, media_type: str) -> QueryResult:
-        """The store's answer, parsed by its media type."""
+    def parse(self, body: bytes, media_type: str) -> QueryResult:
+        """An answer the store gave as JSON results or N-Triples."""
         try:
             if media_type == TRIPLES:
                 quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
                 triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
                 return QueryResult("graph", triples, self.prefixes)
-            answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if media_type == SOLUTIONS:
+                answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                kind: QueryKind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
+                return QueryResult(kind, answer, self.prefixes)
         except SyntaxError as error:
             raise StoreFailed(f"the store's answer ({media_type}) did not parse: {error}") from None
-        kind: QueryKind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
-        return QueryResult(kind, answer, self.prefixes)
+        raise StoreFailed(f"the store answered with {media_type}, which is neither asked for")
 
 
 class RemoteQueries:
@@ -251,33 +308,41 @@ class RemoteQueries:
     def run(self, job: QueryJob) -> QueryAnswer:
         """Check ``job``, have the store answer it, and serialise the answer here."""
         store = self.store
+        deadline = time.monotonic() + store.endpoint.timeout
         sources = store.graphs()
         check_query(job.query, sources, store.prefixes)
         kind = query_kind(job.query, store)
         wanted = wanted_type(job, kind)
         accept = {"select": TABLE, "graph": TRIPLES, "ask": SOLUTIONS}[kind]
-        if job.default_graphs is None and job.named_graphs is None and names_graphs(job.query):
-            dataset: tuple[Sequence[str], Sequence[str]] = ((), ())  # the query's own FROM
+        # The protocol's graphs take the place of the query's own FROM: send those when the
+        # client gave none, so that no store falls back to every graph it holds.
+        named_in_query = query_dataset(job.query, store.prefixes)
+        if job.default_graphs is None and job.named_graphs is None and named_in_query:
+            default, named = named_in_query
         else:
-            dataset = (
-                _known(job.default_graphs, sources, store.endpoint)
-                or (store.endpoint.dataset_graph,),
-                _known(job.named_graphs, sources, store.endpoint) or sources,
-            )
-        started = time.monotonic()
-        with store.request(job.query, accept, *dataset) as response:
-            # TSV has a header line, then a line per solution; N-Triples a line per triple.
-            limit = self.max_results + 1 if kind == "select" else self.max_results
-            body = read_within(response, store.endpoint.timeout, started, limit)
-        truncated = kind != "ask" and body.count(b"\n") > limit
-        if truncated:
-            body = b"\n".join(body.split(b"\n", limit)[:limit]) + b"\n"
-        if kind == "graph":
-            return graph_answer(body, truncated, wanted, store.prefixes)
-        if kind == "select":
+            default = _known(job.default_graphs, sources, store.endpoint) or [
+                store.endpoint.dataset_graph
+            ]
+            named = _known(job.named_graphs, sources, store.endpoint) or sources
+        # TSV has a header line, then a line per solution; N-Triples a line per triple.
+        limit = self.max_results + 1 if kind == "select" else self.max_results
+        with store.request(job.query, accept, default, named, deadline) as response:
+            media_type = response.headers.get_content_type()
+            if media_type != accept:
+                raise StoreFailed(f"the store answered with {media_type}, not {accept}")
+            body = read_within(response, deadline, limit if kind != "ask" else 0)
+        if kind == "ask":
+            fmt = find(RESULT_FORMATS, wanted)
+            return QueryAnswer(kind, fmt.media_type, store.parse(body, media_type).serialize(fmt))
+        lines = body.splitlines(keepends=True)
+        truncated = len(lines) > limit
+        body = b"".join(lines[:limit])
+        try:
+            if kind == "graph":
+                return graph_answer(body, truncated, wanted, store.prefixes)
             return solutions_answer(body, truncated, wanted)
-        fmt = find(RESULT_FORMATS, wanted)
-        return QueryAnswer(kind, fmt.media_type, store._result(body, SOLUTIONS).serialize(fmt))
+        except SyntaxError as error:
+            raise StoreFailed(f"the store's answer ({media_type}) did not parse: {error}") from None
 
     def close(self) -> None:
         """Nothing to release: each query is a request of its own."""
@@ -298,14 +363,14 @@ def query_kind(query: str, store: RemoteStore) -> QueryKind:
 
 def _known(
     graphs: Sequence[str] | None, sources: Sequence[str], endpoint: Endpoint
-) -> tuple[str, ...] | None:
+) -> list[str] | None:
     """The graphs a client named, with every one that is not a source of this dataset replaced
     by a graph that is always empty: embedded, a graph the store does not have is empty, and
     the remote store may hold other graphs that are not this dataset's to show."""
     if graphs is None:
         return None
-    empty = f"{endpoint.dataset_graph}#empty"
-    return tuple(graph if graph in sources else empty for graph in graphs)
+    empty = annex(endpoint.dataset_graph, "empty")
+    return [graph if graph in sources else empty for graph in graphs]
 
 
 def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
@@ -322,41 +387,79 @@ def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     return f"{head}WHERE {{ {values}{rest}"
 
 
-def read_within(response: HTTPResponse, timeout: float, started: float, limit: int = -1) -> bytes:
-    """The response's body, read before ``started + timeout``; with ``limit`` > 0, only its
-    first ``limit`` lines (then the rest is not read at all)."""
+def read_within(response: HTTPResponse, deadline: float, lines: int = 0) -> bytes:
+    """The response's body, read before the monotonic ``deadline``; with ``lines``, no further
+    than the line after the first ``lines`` (what follows is not read at all)."""
     chunks = bytearray()
     try:
         while True:
-            if time.monotonic() - started > timeout:
-                raise StoreTimeout(f"the store did not answer within {timeout:g} seconds")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise StoreTimeout("the store did not answer within the time limit")
             chunk = response.read1(READ_SIZE)
             if not chunk:
                 return bytes(chunks)
             chunks += chunk
-            if 0 < limit < chunks.count(b"\n"):
+            if lines and chunks.count(b"\n") > lines:
                 return bytes(chunks)
+            if len(chunks) > MAX_ANSWER_BYTES:
+                raise StoreFailed(f"the store's answer is larger than {MAX_ANSWER_BYTES} bytes")
     except TimeoutError:
-        raise StoreTimeout(f"the store did not answer within {timeout:g} seconds") from None
-    except (OSError, HTTPException) as error:
+        raise StoreTimeout("the store did not answer within the time limit") from None
+    except (OSError, HTTPException, ValueError) as error:
         raise StoreUnavailable(f"the store stopped answering: {error}") from None
 
 
-def _refusal(error: SPARQLWrapperException) -> KuopioGraphError:
-    """SPARQLWrapper's error for an HTTP error status, as the library's."""
-    message = " ".join(str(error).split())
-    if type(error).__name__ == "QueryBadFormed":
-        return QuerySyntaxError(f"the store refused the query: {message}")
-    return StoreFailed(f"the store answered with an error: {message}")
+def status_error(status: int) -> KuopioGraphError:
+    """The library's error for an HTTP error status of the store (its body is not passed on:
+    it may hold the store's internals)."""
+    if status in UNAVAILABLE_STATUSES:
+        return StoreUnavailable(f"the store is unavailable (HTTP {status})")
+    if status in TIMEOUT_STATUSES:
+        return StoreTimeout(f"the store did not answer in time (HTTP {status})")
+    return StoreFailed(f"the store answered with an error (HTTP {status})")
 
 
 def connection_error(error: Any) -> KuopioGraphError:
     """A connection error or time-out, as the library's error."""
     reason = getattr(error, "reason", error)
-    if isinstance(reason, socket.timeout | TimeoutError):
+    if isinstance(reason, TimeoutError):
         return StoreTimeout("the store did not answer within the time limit")
     return StoreUnavailable(f"the store cannot be reached: {reason}")
 
 
-def _in_graph(triple: ox.Triple, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
-    return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+def _refusal(error: SPARQLWrapperException) -> KuopioGraphError:
+    """SPARQLWrapper's error for an HTTP error status, as the library's."""
+    if type(error).__name__ == "QueryBadFormed":
+        detail = " ".join(str(error).split())[:500]
+        return QuerySyntaxError(f"the store refused the query: {detail}")
+    status = {"EndPointNotFound": 404, "Unauthorized": 401, "URITooLong": 414}
+    return status_error(status.get(type(error).__name__, 500))
+
+
+def _rows(solutions: ox.QuerySolutions, names: list[str]) -> list[dict[str, Term]]:
+    return [
+        {name: term for name, term in zip(names, row, strict=True) if term is not None}
+        for row in solutions
+    ]
+
+
+def _values(result: QueryResult, variable: str) -> list[str]:
+    """The values of one variable of a SELECT answer."""
+    if not isinstance(result.answer, ox.QuerySolutions):
+        raise StoreFailed("the store answered a SELECT with no solutions")
+    return [
+        row[variable].value for row in _rows(result.answer, result.variables) if variable in row
+    ]
+
+
+def _quad(row: dict[str, Term]) -> ox.Quad:
+    """A row ``?s ?p ?o ?g`` as a quad (in the default graph if ``?g`` is unbound)."""
+    subject, predicate, graph = row["s"], row["p"], row.get("g")
+    if (
+        isinstance(subject, ox.Literal)
+        or not isinstance(predicate, ox.NamedNode)
+        or isinstance(graph, ox.Literal)
+    ):
+        raise StoreFailed("the store answered a quad that is not RDF")
+    return ox.Quad(subject, predicate, row["o"], ox.DefaultGraph() if graph is None else graph)

@@ -77,8 +77,9 @@ class Settings:
     )
     store_timeout_parameter: str = _setting(
         "",
-        "Query parameter in which the remote store takes a time limit in milliseconds"
-        " (Virtuoso: timeout); empty for none. The limit holds here either way.",
+        "A query parameter that gives the remote store the time limit: name={seconds} or"
+        " name={milliseconds} (Virtuoso: timeout={milliseconds}); empty for none. The limit"
+        " holds here either way.",
     )
 
     def __post_init__(self) -> None:

@@ -40,7 +40,16 @@ from servers import (
 
 from kuopio_graph import Settings, SettingsError
 from kuopio_graph.publish import update_url_for
-from kuopio_graph.remote import Endpoint, RemoteStore, with_values
+from kuopio_graph.remote import (
+    HAD_MEMBER,
+    Endpoint,
+    RemoteStore,
+    StoreFailed,
+    StoreTimeout,
+    StoreUnavailable,
+    status_error,
+    with_values,
+)
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,28 +171,38 @@ def test_a_graph_outside_the_dataset_is_empty_as_in_the_embedded_store(
     graphs = sparql(service, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")[3]
     named = {row["g"]["value"] for row in json.loads(graphs)["results"]["bindings"]}
     assert merged not in named
-    assert named == set(graph_counts(server)) - {merged}
+    assert named == set(graph_counts(server)) - {merged, f"{merged}#sources"}
 
 
 # --- Publishing -----------------------------------------------------------------------------
 
 
-def test_publishing_again_replaces_and_drops_the_graphs_of_sources_gone(tmp_path: Path) -> None:
+def test_publishing_again_replaces_and_drops_only_the_graphs_of_sources_gone(
+    tmp_path: Path,
+) -> None:
     server = start_oxigraph(tmp_path)
     try:
         base = "http://127.0.0.1:9/"
         publish(tmp_path, server, base)
         first = graph_counts(server)
-        stale = f"{base}id/source/a-source-no-longer-there"
-        update = f"INSERT DATA {{ GRAPH <{stale}> {{ <urn:a> <urn:b> <urn:c> }} }}"
-        request = urllib_post(server.query_url.replace("/query", "/update"), update)
-        assert request == 204
+        dataset = f"{base}graph/dataset"
+        # As if the previous publication had had one more source; and a graph under the same
+        # base that is none of this dataset's (another publication's, say).
+        gone = f"{base}id/source/a-source-no-longer-there"
+        other = f"{base}graph/staging"
+        update = (
+            f"INSERT DATA {{ GRAPH <{gone}> {{ <urn:a> <urn:b> <urn:c> }}"
+            f" GRAPH <{other}> {{ <urn:a> <urn:b> <urn:c> }}"
+            f" GRAPH <{dataset}#sources> {{ <{dataset}> <{HAD_MEMBER}> <{gone}> }} }}"
+        )
+        assert urllib_post(server.query_url.replace("/query", "/update"), update) == 204
         output = publish(tmp_path, server, base)
         assert "dropped 1" in output
-        assert graph_counts(server) == first  # the same counts: replaced, not added to
-        merged = first[f"{base}graph/dataset"]
-        assert f"published {merged} triples" in output
-        assert not any("#" in graph for graph in first)  # no temporary graph left behind
+        assert graph_counts(server) == {**first, other: 1}  # replaced, not added to
+        assert f"published {first[dataset]} triples" in output
+        assert not any(graph.endswith("#next") for graph in first)  # nothing left half-done
+        sources = first[f"{dataset}#sources"]
+        assert sources == len([graph for graph in first if "/id/source/" in graph]) + 1
     finally:
         stop_oxigraph(server)
 
@@ -369,3 +388,49 @@ def test_serving_from_a_store_that_is_not_there_says_so(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "the store cannot be reached" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_queries_whose_words_look_like_updates_are_still_queries(
+    remote: tuple[Service, Oxigraph],
+) -> None:
+    """A prefix named ``load:`` or a comment saying "add" makes no update of a query."""
+    service, _ = remote
+    for query in (
+        "PREFIX load: <http://example.org/load/>\nSELECT ?s WHERE { ?s a kuopio:ThematicNetwork }",
+        "# add the networks, create a list, drop nothing\n"
+        "SELECT ?s WHERE { ?s a kuopio:ThematicNetwork }",
+    ):
+        status, _, _, body = sparql(service, query)
+        assert status == 200, body
+        assert len(json.loads(body)["results"]["bindings"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "rows"),
+    [
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", 3),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", 3),
+        ("SELECT ?s WHERE { VALUES ?s { 1 2 3 } }", 3),
+    ],
+)
+def test_the_result_cap_holds_in_front_of_the_store(
+    remote: tuple[Service, Oxigraph], query: str, rows: int
+) -> None:
+    service, server = remote
+    settings = Settings(base=service.url, store=server.query_url, max_results=3)
+    client = create_app(settings, config={"TESTING": True}).test_client()
+    accept = "text/tab-separated-values" if query.startswith("SELECT") else "application/n-triples"
+    answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert answer.status_code == 200
+    lines = answer.get_data(as_text=True).splitlines()
+    assert len(lines) == rows + (1 if query.startswith("SELECT") else 0)
+    assert ("Result-Truncated" in answer.headers) == ("VALUES" not in query)
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(503, StoreUnavailable), (429, StoreUnavailable), (504, StoreTimeout), (500, StoreFailed)],
+)
+def test_the_stores_own_error_statuses_say_what_happened(status: int, error: type) -> None:
+    assert isinstance(status_error(status), error)
+    assert str(status) in str(status_error(status))

@@ -37,14 +37,23 @@ from kuopio_graph.executor import QueryPool, QueryRunner
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
 from kuopio_graph.relations import organisation_classes
-from kuopio_graph.remote import RemoteQueries, RemoteStore, StoreTimeout, StoreUnavailable
+from kuopio_graph.remote import (
+    RemoteQueries,
+    RemoteStore,
+    StoreFailed,
+    StoreTimeout,
+    StoreUnavailable,
+)
 from kuopio_graph.search import SearchIndex
 
 from .budget import Budgets
 
 DISPLAY_LABELS = Path(__file__).with_name("labels.ttl")
 SEARCH_INDEX_RETRY = 5.0
-"""Seconds between tries to build the label index from a remote store that is out of reach."""
+"""Seconds before the first new try to build the label index from a remote store that failed."""
+SEARCH_INDEX_TIMEOUT = 600.0
+"""Seconds the queries that build the label index may take in a remote store (they read every
+label at once)."""
 EXTENSION_KEY = "kuopio_graph"
 
 
@@ -259,14 +268,19 @@ def _remove_in(owner: int, folder: Path) -> None:
 
 
 def _build_search_index(store: Store, path: Path) -> None:
-    """Build the label index, trying again every few seconds while a remote store is out of
-    reach (so that search comes back by itself when the store does)."""
+    """Build the label index, trying again while a remote store is out of reach or failing
+    (every 5 s, then less often, up to a minute), so that search comes back by itself when the
+    store does."""
+    if isinstance(store, RemoteStore):
+        store = store.with_timeout(SEARCH_INDEX_TIMEOUT)
+    wait = SEARCH_INDEX_RETRY
     while True:
         try:
             SearchIndex.build(store, path)
             return
-        except (StoreUnavailable, StoreTimeout):
-            time.sleep(SEARCH_INDEX_RETRY)
+        except (StoreUnavailable, StoreTimeout, StoreFailed):
+            time.sleep(wait)
+            wait = min(wait * 2, 60.0)
 
 
 def get_publication() -> Publication:
