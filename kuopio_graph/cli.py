@@ -438,13 +438,9 @@ def publish_command(
     except KuopioGraphError as error:
         raise click.ClickException(str(error)) from None
     total = published.graphs[endpoint.dataset_graph]
+    gone = f"; dropped {len(published.dropped)} of sources now gone" if published.dropped else ""
     click.echo(
         f"kuopio-graph: published {total} triples into <{endpoint.dataset_graph}>"
-        f" and {len(published.graphs) - 1} source graphs at {query_url}"
-        + (
-            f"; dropped {len(published.dropped)} graphs of sources now gone"
-            if published.dropped
-            else ""
-        ),
+        f" and {len(store.graphs())} source graphs at {query_url}{gone}",
         err=True,
     )
