@@ -36,7 +36,7 @@ from .guard import check_query, query_dataset
 from .namespaces import prefixes
 from .serialize import serialize_triples
 from .settings import Settings
-from .store import QueryKind, QueryResult, Term
+from .store import QueryKind, QueryResult, Term, rows
 
 USER_VARIABLE = "KUOPIO_STORE_USER"
 PASSWORD_VARIABLE = "KUOPIO_STORE_PASSWORD"  # noqa: S105 - a name, not a password
@@ -177,7 +177,7 @@ class RemoteStore:
         result = self.query(sparql, bindings)
         if not isinstance(result.answer, ox.QuerySolutions):
             raise StoreFailed("the store answered a SELECT with no solutions")
-        return _rows(result.answer, result.variables)
+        return rows(result.answer, result.variables)
 
     def __len__(self) -> int:
         """The number of triples in the dataset graph."""
@@ -226,7 +226,7 @@ class RemoteStore:
         )
         if not isinstance(result.answer, ox.QuerySolutions):
             raise StoreFailed("the store answered a SELECT with no solutions")
-        quads = [_quad(row) for row in _rows(result.answer, result.variables)]
+        quads = [_quad(row) for row in rows(result.answer, result.variables)]
         return ox.serialize(quads, format=fmt.oxigraph, prefixes=self.prefixes) or b""
 
     def prologue(self) -> str:
@@ -437,20 +437,11 @@ def _refusal(error: SPARQLWrapperException) -> KuopioGraphError:
     return status_error(status.get(type(error).__name__, 500))
 
 
-def _rows(solutions: ox.QuerySolutions, names: list[str]) -> list[dict[str, Term]]:
-    return [
-        {name: term for name, term in zip(names, row, strict=True) if term is not None}
-        for row in solutions
-    ]
-
-
 def _values(result: QueryResult, variable: str) -> list[str]:
     """The values of one variable of a SELECT answer."""
     if not isinstance(result.answer, ox.QuerySolutions):
         raise StoreFailed("the store answered a SELECT with no solutions")
-    return [
-        row[variable].value for row in _rows(result.answer, result.variables) if variable in row
-    ]
+    return [row[variable].value for row in rows(result.answer, result.variables) if variable in row]
 
 
 def _quad(row: dict[str, Term]) -> ox.Quad:

@@ -158,11 +158,7 @@ class GraphStore:
         result = self.query(sparql, bindings)
         if not isinstance(result.answer, ox.QuerySolutions):
             raise TypeError("select() runs SELECT queries only")
-        names = result.variables
-        return [
-            {name: term for name, term in zip(names, row, strict=True) if term is not None}
-            for row in result.answer
-        ]
+        return rows(result.answer, result.variables)
 
     def __len__(self) -> int:
         """The number of distinct triples in the default graph."""
@@ -184,6 +180,14 @@ class GraphStore:
         if isinstance(fmt.oxigraph, ox.RdfFormat) and fmt.oxigraph.supports_datasets:
             return self._store.dump(format=fmt.oxigraph, prefixes=self.prefixes) or b""
         return serialize_triples(self.triples(), fmt, self.prefixes)
+
+
+def rows(solutions: ox.QuerySolutions, names: list[str]) -> list[dict[str, Term]]:
+    """Solutions as dicts from variable name to term (unbound variables left out)."""
+    return [
+        {name: term for name, term in zip(names, row, strict=True) if term is not None}
+        for row in solutions
+    ]
 
 
 def _iris(names: Sequence[str]) -> Iterator[ox.NamedNode]:
