@@ -90,3 +90,12 @@ def test_validate_command_names_file_and_resource(settings: Settings) -> None:
     assert f"{fixture}: {focus}" in result.output
     finnish = CliRunner().invoke(main, ["validate", "--lang", "fi", str(fixture)])
     assert finnish.output != result.output
+
+
+def test_validating_leaves_the_shapes_as_they_are(settings: Settings, store: GraphStore) -> None:
+    """pySHACL adds axioms to the shapes graph it validates with; the shapes the service
+    serves afterwards must still be the shapes as written."""
+    shapes = shapes_graph(settings.shapes, settings.base)
+    written = set(shapes)
+    validate(store, shapes)
+    assert set(shapes) == written
