@@ -1,4 +1,5 @@
-"""The one module that knows the query engine: an Oxigraph store with the whole dataset.
+"""The embedded store: an Oxigraph store with the whole dataset, and :class:`Store`, what the
+library reads any store through (this one, or a remote one, :mod:`kuopio_graph.remote`).
 
 Each source's triples sit in its named graph and, merged, in the default graph, so queries
 see one graph by default and ``GRAPH ?source { … }`` tells which source says what.
