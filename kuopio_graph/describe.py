@@ -110,13 +110,14 @@ WHERE {
 """The statements of the blank nodes among a page of one property's values."""
 
 BLANK_NODE_STATEMENTS = """
-SELECT ?entity ?node ?property ?value
+SELECT ?entity ?value ?inner_property ?inner_value
 WHERE {
-  ?entity ?link ?node .
-  FILTER(isBlank(?node))
-  ?node ?property ?value .
+  ?entity ?property ?value .
+  FILTER(isBlank(?value))
+  ?value ?inner_property ?inner_value .
 }
 """
+"""The statements of the resource's blank nodes (named as in the window's query)."""
 
 BACKLINKS_PER_PAGE = 25
 """How many links to a resource one page lists; the rest are on further pages."""
@@ -365,11 +366,25 @@ def _all_statements(
     store: Store, rows: list[dict[str, Term]], entity: Mapping[str, Term]
 ) -> list[tuple[str, list[Value]]]:
     """Every statement of a resource from all its ``rows``, with its blank nodes' own."""
+    inner = _blank_nodes(store, rows, BLANK_NODE_STATEMENTS, entity)
+    return _statements(((row["property"], row) for row in rows), inner)
+
+
+def _blank_nodes(
+    store: Store,
+    rows: list[dict[str, Term]],
+    query: str,
+    bindings: Mapping[str, Term] | None = None,
+) -> dict[Term, list[tuple[str, Value]]]:
+    """The own statements of the blank nodes among the values of ``rows``, by node, from
+    ``query`` (asked only if there are any)."""
     inner: dict[Term, list[tuple[str, Value]]] = {}
     if any(isinstance(row["value"], ox.BlankNode) for row in rows):
-        for row in store.select(BLANK_NODE_STATEMENTS, entity):
-            inner.setdefault(row["node"], []).append((row["property"].value, Value(row["value"])))
-    return _statements(((row["property"], row) for row in rows), inner)
+        for row in store.select(query, bindings):
+            inner.setdefault(row["value"], []).append(
+                (row["inner_property"].value, Value(row["inner_value"]))
+            )
+    return inner
 
 
 def _window(
@@ -404,12 +419,7 @@ def _statements_by_window(
         )
         rows = store.select(f"SELECT ?value WHERE {window}")
         rows += store.select(WINDOW_SOURCES % (window, entity, ox.NamedNode(prop)))
-        inner: dict[Term, list[tuple[str, Value]]] = {}
-        if any(isinstance(row["value"], ox.BlankNode) for row in rows):
-            for row in store.select(WINDOW_BLANK_NODE_STATEMENTS % window):
-                inner.setdefault(row["value"], []).append(
-                    (row["inner_property"].value, Value(row["inner_value"]))
-                )
+        inner = _blank_nodes(store, rows, WINDOW_BLANK_NODE_STATEMENTS % window)
         statements += _statements(((ox.NamedNode(prop), row) for row in rows), inner)
     return statements, counts
 
