@@ -148,10 +148,8 @@ class _Progress(io.BytesIO):
 
 def _check_counts(remote: RemoteStore, expected: dict[str, int]) -> None:
     """Raise :class:`PublishError` unless each graph holds the expected number of triples."""
-    result = remote.query_with(COUNTS, (), list(expected))
-    if not isinstance(result.answer, ox.QuerySolutions):
-        raise PublishError("the store did not answer the count of the graphs")
-    found = {row["graph"].value: int(row["triples"].value) for row in result.answer}
+    counted = remote.rows(remote.query_with(COUNTS, (), list(expected)))
+    found = {row["graph"].value: int(row["triples"].value) for row in counted}
     wrong = [
         f"<{graph}> holds {found.get(graph, 0)} triples, not {count}"
         for graph, count in expected.items()

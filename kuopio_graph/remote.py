@@ -36,7 +36,7 @@ from .guard import check_query, query_dataset
 from .namespaces import prefixes
 from .serialize import serialize_triples
 from .settings import Settings
-from .store import QueryKind, QueryResult, Term, rows
+from .store import QueryKind, QueryResult, Store, Term
 
 USER_VARIABLE = "KUOPIO_STORE_USER"
 PASSWORD_VARIABLE = "KUOPIO_STORE_PASSWORD"  # noqa: S105 - a name, not a password
@@ -126,8 +126,10 @@ def annex(graph: str, name: str) -> str:
     return f"{graph}-{name}" if "#" in graph else f"{graph}#{name}"
 
 
-class RemoteStore:
+class RemoteStore(Store):
     """The dataset in a remote SPARQL 1.1 store, read with the embedded store's interface."""
+
+    not_solutions = StoreFailed  # the store's fault, not a bug here: a 502
 
     def __init__(self, base: str, endpoint: Endpoint) -> None:
         self.base = base
@@ -170,20 +172,6 @@ class RemoteStore:
             body = read_within(response, deadline)
         return self.parse(body, media_type)
 
-    def select(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None
-    ) -> list[dict[str, Term]]:
-        """Run a SELECT the library itself wrote and return its rows as dicts."""
-        result = self.query(sparql, bindings)
-        if not isinstance(result.answer, ox.QuerySolutions):
-            raise StoreFailed("the store answered a SELECT with no solutions")
-        return rows(result.answer, result.variables)
-
-    def __len__(self) -> int:
-        """The number of triples in the dataset graph."""
-        (row,) = self.select("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")
-        return int(row["triples"].value)
-
     def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
         """The triples of a source's named graph, or of the dataset graph."""
         scope = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
@@ -201,7 +189,7 @@ class RemoteStore:
                 found = self.query_with("SELECT DISTINCT ?graph WHERE { GRAPH ?graph {} }", (), ())
                 self._sources = sorted(
                     name
-                    for name in _values(found, "graph")
+                    for name in self._values(found, "graph")
                     if name.startswith(self.base)
                     and name != self.endpoint.dataset_graph
                     and "#" not in name
@@ -213,8 +201,12 @@ class RemoteStore:
         record = ox.NamedNode(self.endpoint.record_graph)
         dataset = ox.NamedNode(self.endpoint.dataset_graph)
         sources = f"SELECT ?graph WHERE {{ GRAPH {record} {{ {dataset} <{HAD_MEMBER}> ?graph }} }}"
-        listed = sorted(_values(self.query_with(sources, (), ()), "graph"))
+        listed = sorted(self._values(self.query_with(sources, (), ()), "graph"))
         return listed or None
+
+    def _values(self, result: QueryResult, variable: str) -> list[str]:
+        """The values of one variable of a SELECT answer."""
+        return [row[variable].value for row in self.rows(result) if variable in row]
 
     def dump(self, fmt: Format) -> bytes:
         """Serialise the dataset graph (triple formats) or every graph (quad formats; read in
@@ -224,9 +216,7 @@ class RemoteStore:
         result = self.query(
             "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
         )
-        if not isinstance(result.answer, ox.QuerySolutions):
-            raise StoreFailed("the store answered a SELECT with no solutions")
-        quads = [_quad(row) for row in rows(result.answer, result.variables)]
+        quads = [_quad(row) for row in self.rows(result)]
         return ox.serialize(quads, format=fmt.oxigraph, prefixes=self.prefixes) or b""
 
     def prologue(self) -> str:
@@ -435,13 +425,6 @@ def _refusal(error: SPARQLWrapperException) -> KuopioGraphError:
         return QuerySyntaxError(f"the store refused the query: {detail}")
     status = {"EndPointNotFound": 404, "Unauthorized": 401, "URITooLong": 414}
     return status_error(status.get(type(error).__name__, 500))
-
-
-def _values(result: QueryResult, variable: str) -> list[str]:
-    """The values of one variable of a SELECT answer."""
-    if not isinstance(result.answer, ox.QuerySolutions):
-        raise StoreFailed("the store answered a SELECT with no solutions")
-    return [row[variable].value for row in rows(result.answer, result.variables) if variable in row]
 
 
 def _quad(row: dict[str, Term]) -> ox.Quad:

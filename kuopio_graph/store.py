@@ -7,9 +7,10 @@ see one graph by default and ``GRAPH ?source { … }`` tells which source says w
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeAlias
+from typing import Literal, TypeAlias
 
 import pyoxigraph as ox
 
@@ -47,12 +48,15 @@ class QueryResult:
         return self.answer.serialize(format=fmt.oxigraph) or b""
 
 
-class Store(Protocol):
+class Store(ABC):
     """What the library reads the dataset through: the embedded store, or a remote one."""
 
     base: str
     prefixes: dict[str, str]
+    not_solutions: type[Exception] = TypeError
+    """What :meth:`rows` raises for an answer with no solutions: embedded, a bug here."""
 
+    @abstractmethod
     def query(
         self,
         sparql: str,
@@ -61,32 +65,42 @@ class Store(Protocol):
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         """Run a SPARQL query with the project's prefixes and base."""
-        ...
+
+    @abstractmethod
+    def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
+        """The triples of a named graph, or of the default graph."""
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """The names of the sources' named graphs, sorted."""
+
+    @abstractmethod
+    def dump(self, fmt: Format) -> bytes:
+        """Serialise the default graph (triple formats) or the whole dataset (quad formats)."""
 
     def select(
         self, sparql: str, bindings: Mapping[str, Term] | None = None
     ) -> list[dict[str, Term]]:
-        """Run a SELECT the library wrote and return its rows."""
-        ...
+        """Run a SELECT the library itself wrote and return its rows as dicts (small results)."""
+        return self.rows(self.query(sparql, bindings))
+
+    def rows(self, result: QueryResult) -> list[dict[str, Term]]:
+        """A SELECT's solutions as dicts from variable name to term (unbound ones left out)."""
+        if not isinstance(result.answer, ox.QuerySolutions):
+            raise self.not_solutions("the query gave no solutions (a SELECT was expected)")
+        names = result.variables
+        return [
+            {name: term for name, term in zip(names, row, strict=True) if term is not None}
+            for row in result.answer
+        ]
 
     def __len__(self) -> int:
-        """The number of triples in the default graph."""
-        ...
-
-    def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
-        """The triples of a named graph, or of the default graph."""
-        ...
-
-    def graphs(self) -> list[str]:
-        """The names of the sources' named graphs, sorted."""
-        ...
-
-    def dump(self, fmt: Format) -> bytes:
-        """Serialise the default graph, or the whole dataset."""
-        ...
+        """The number of distinct triples in the default graph."""
+        (row,) = self.select("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")
+        return int(row["triples"].value)
 
 
-class GraphStore:
+class GraphStore(Store):
     """An in-memory Oxigraph store holding the dataset, with the project's prefixes."""
 
     def __init__(self, base: str) -> None:
@@ -152,20 +166,6 @@ class GraphStore:
         )
         return QueryResult(kind, answer, self.prefixes)
 
-    def select(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None
-    ) -> list[dict[str, Term]]:
-        """Run a SELECT the library itself wrote and return its rows as dicts (small results)."""
-        result = self.query(sparql, bindings)
-        if not isinstance(result.answer, ox.QuerySolutions):
-            raise TypeError("select() runs SELECT queries only")
-        return rows(result.answer, result.variables)
-
-    def __len__(self) -> int:
-        """The number of distinct triples in the default graph."""
-        (row,) = self.select("SELECT (COUNT(*) AS ?triples) { ?s ?p ?o }")
-        return int(row["triples"].value)
-
     def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
         """The triples of a named graph, or of the default graph."""
         name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
@@ -181,14 +181,6 @@ class GraphStore:
         if isinstance(fmt.oxigraph, ox.RdfFormat) and fmt.oxigraph.supports_datasets:
             return self._store.dump(format=fmt.oxigraph, prefixes=self.prefixes) or b""
         return serialize_triples(self.triples(), fmt, self.prefixes)
-
-
-def rows(solutions: ox.QuerySolutions, names: list[str]) -> list[dict[str, Term]]:
-    """Solutions as dicts from variable name to term (unbound variables left out)."""
-    return [
-        {name: term for name, term in zip(names, row, strict=True) if term is not None}
-        for row in solutions
-    ]
 
 
 def _iris(names: Sequence[str]) -> Iterator[ox.NamedNode]:
