@@ -57,15 +57,19 @@ UNAVAILABLE_STATUSES = {429, 502, 503}
 TIMEOUT_STATUSES = {408, 504}
 
 
-class StoreUnavailable(KuopioGraphError):
+class StoreError(KuopioGraphError):
+    """The remote store could not give an answer: nothing is wrong with the request."""
+
+
+class StoreUnavailable(StoreError):
     """The store could not be reached (it is down, refuses connections, or is overloaded)."""
 
 
-class StoreTimeout(KuopioGraphError):
+class StoreTimeout(StoreError):
     """The store did not answer within the time limit."""
 
 
-class StoreFailed(KuopioGraphError):
+class StoreFailed(StoreError):
     """The store answered with an error of its own, or with something that is no answer."""
 
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 )
 
-from kuopio_graph.remote import StoreFailed, StoreTimeout, StoreUnavailable
+from kuopio_graph.remote import StoreError, StoreTimeout, StoreUnavailable
 
 from .i18n import choose_language
 from .negotiation import HTML, prefers_html
@@ -23,9 +23,7 @@ STORE_RETRY_AFTER = 5
 def register(app: Flask) -> None:
     """Map every HTTP error, and any uncaught bug, to a response without internals."""
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(StoreUnavailable, store_error)
-    app.register_error_handler(StoreTimeout, store_error)
-    app.register_error_handler(StoreFailed, store_error)
+    app.register_error_handler(StoreError, store_error)
     app.register_error_handler(Exception, unexpected_error)
 
 

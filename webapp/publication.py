@@ -37,13 +37,7 @@ from kuopio_graph.executor import QueryPool, QueryRunner
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
 from kuopio_graph.relations import organisation_classes
-from kuopio_graph.remote import (
-    RemoteQueries,
-    RemoteStore,
-    StoreFailed,
-    StoreTimeout,
-    StoreUnavailable,
-)
+from kuopio_graph.remote import RemoteQueries, RemoteStore, StoreError
 from kuopio_graph.search import SearchIndex
 
 from .budget import Budgets
@@ -278,7 +272,7 @@ def _build_search_index(store: Store, path: Path) -> None:
         try:
             SearchIndex.build(store, path)
             return
-        except (StoreUnavailable, StoreTimeout, StoreFailed):
+        except StoreError:
             time.sleep(wait)
             wait = min(wait * 2, 60.0)
 

@@ -26,7 +26,7 @@ from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeo
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
 from kuopio_graph.guard import QueryRefused
 from kuopio_graph.namespaces import compact
-from kuopio_graph.remote import StoreFailed, StoreTimeout, StoreUnavailable
+from kuopio_graph.remote import StoreError
 from kuopio_graph.serialize import serialize_graph
 from kuopio_graph.spreadsheet import spreadsheet_csv
 
@@ -171,7 +171,7 @@ def run(
     started = time.monotonic()
     try:
         return publication.pool().run(QueryJob(query, solutions_type, graph_type, *graphs))
-    except (StoreUnavailable, StoreTimeout, StoreFailed):
+    except StoreError:
         raise  # the store's trouble, not the client's: answered 502/503/504, not charged
     except KuopioGraphError as error:
         publication.budgets.charge_error(client)
