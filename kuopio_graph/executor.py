@@ -44,6 +44,12 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
 
+    @property
+    def has_protocol_dataset(self) -> bool:
+        """Whether the request names the dataset (``default-graph-uri``, ``named-graph-uri``),
+        which then takes the place of the query's own FROM and FROM NAMED."""
+        return self.default_graphs is not None or self.named_graphs is not None
+
 
 @dataclass(frozen=True)
 class QueryAnswer:
@@ -90,7 +96,7 @@ def answer(store: GraphStore, job: QueryJob, max_results: int) -> QueryAnswer:
     The check (see :mod:`kuopio_graph.guard`) runs here too, so in a worker it runs under the
     same deadline as the query.
     """
-    check_query(job.query, store.graphs(), store.prefixes)
+    check_query(job.query, store.graphs(), store.prefixes, job.has_protocol_dataset)
     result = store.query(
         job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
     )

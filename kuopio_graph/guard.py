@@ -31,9 +31,19 @@ class QueryRefused(KuopioGraphError):
     """A query the endpoint will not run; the message says why."""
 
 
-def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -> None:
+def check_query(
+    query: str,
+    graphs: Collection[str],
+    prefixes: dict[str, str],
+    protocol_dataset: bool = False,
+) -> None:
     """Raise :class:`QueryRefused` if ``query`` nests too deeply, uses SERVICE, or names in
-    FROM / FROM NAMED a graph outside ``graphs``."""
+    FROM / FROM NAMED a graph outside ``graphs``.
+
+    With ``protocol_dataset`` (the request names ``default-graph-uri`` or ``named-graph-uri``)
+    the query's own FROM and FROM NAMED are not used (SPARQL 1.1 Protocol, 2.1.4), so they are
+    not checked either.
+    """
     if nesting(query) > MAX_NESTING:
         raise QueryRefused(f"the query nests brackets more than {MAX_NESTING} levels deep")
     if not MAY_REACH_OUT.search(query):
@@ -44,6 +54,8 @@ def check_query(query: str, graphs: Collection[str], prefixes: dict[str, str]) -
             "SERVICE is not allowed: this endpoint answers from its own data and never"
             " fetches from the network."
         )
+    if protocol_dataset:
+        return
     for iri in _resolved(clauses, prefixes, named=None):
         if iri not in graphs:
             raise QueryRefused(

@@ -304,14 +304,14 @@ class RemoteQueries:
         store = self.store
         deadline = time.monotonic() + store.endpoint.timeout
         sources = store.graphs()
-        check_query(job.query, sources, store.prefixes)
+        check_query(job.query, sources, store.prefixes, job.has_protocol_dataset)
         kind = query_kind(job.query, store)
         wanted = wanted_type(job, kind)
         accept = {"select": TABLE, "graph": TRIPLES, "ask": SOLUTIONS}[kind]
         # The protocol's graphs take the place of the query's own FROM: send those when the
         # client gave none, so that no store falls back to every graph it holds.
         named_in_query = query_dataset(job.query, store.prefixes)
-        if job.default_graphs is None and job.named_graphs is None and named_in_query:
+        if not job.has_protocol_dataset and named_in_query:
             default, named = named_in_query
         else:
             default = _known(job.default_graphs, sources, store.endpoint) or [

@@ -139,7 +139,9 @@ class GraphStore(Store):
 
         ``bindings`` give variables their values through the engine, never by pasting text.
         ``default_graphs`` and ``named_graphs`` set the dataset, as the SPARQL protocol's
-        ``default-graph-uri`` and ``named-graph-uri`` do. Relative IRIs resolve against
+        ``default-graph-uri`` and ``named-graph-uri`` do: either takes the place of the query's
+        own FROM and FROM NAMED, and without ``default_graphs`` the default graph stays the
+        store's own. Relative IRIs resolve against
         ``{base}id/``, so ``<network/iclei>`` names the resource ``{base}id/network/iclei``.
         """
         substitutions: dict[ox.Variable, Term | ox.Triple] = {
@@ -151,7 +153,7 @@ class GraphStore(Store):
                 base_iri=f"{self.base}id/",
                 prefixes=self.prefixes,
                 substitutions=substitutions,
-                default_graph=None if default_graphs is None else list(_iris(default_graphs)),
+                default_graph=_default_graph(default_graphs, named_graphs),
                 named_graphs=None if named_graphs is None else list(_iris(named_graphs)),
             )
         except SyntaxError as error:
@@ -189,3 +191,14 @@ def _iris(names: Sequence[str]) -> Iterator[ox.NamedNode]:
             yield ox.NamedNode(name)
         except ValueError as error:
             raise InvalidIRI(f"not a valid IRI: {name!r} ({error})") from None
+
+
+def _default_graph(
+    default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
+) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | ox.DefaultGraph | None:
+    """The engine's default graph for a request's dataset: the graphs it names; the store's
+    default graph when it names only named graphs (so the query's FROM is not used); else
+    None, for the query's own FROM or the store's default graph."""
+    if default_graphs is not None:
+        return list(_iris(default_graphs))
+    return ox.DefaultGraph() if named_graphs is not None else None

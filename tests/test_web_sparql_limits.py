@@ -32,6 +32,7 @@ from webapp import create_app
 
 ICLEI = f"{ID}network/iclei"
 NOT_HERE = "http://example.org/not-here"
+ICLEI_SOURCE = f"{ID}source/wikipedia-iclei"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 RESULT_TYPES = {"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV}
@@ -54,6 +55,27 @@ def test_from_outside_the_store_is_refused(client: FlaskClient, method: str, que
     assert response.status_code == 400
     assert response.mimetype == "text/plain"
     assert NOT_HERE in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(
+    "params",
+    [{"default-graph-uri": ICLEI_SOURCE}, {"named-graph-uri": ICLEI_SOURCE}],
+    ids=["default-graph-uri", "named-graph-uri"],
+)
+def test_the_protocol_dataset_takes_the_place_of_from(
+    client: FlaskClient, store: GraphStore, method: str, params: dict[str, str]
+) -> None:
+    # The protocol's dataset replaces the query's own (SPARQL 1.1 Protocol, 2.1.4): the FROM
+    # is not used, so it is not refused either, and nothing is fetched.
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{NOT_HERE}> WHERE {{ ?s ?p ?o }}"  # noqa: S608
+    response = send(client, method, query, accept=SPARQL_JSON, params=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    if "default-graph-uri" in params:
+        expected = len(list(store.triples(ICLEI_SOURCE)))
+    else:  # only named graphs given: the default graph stays the store's own
+        expected = len(store)
+    assert count(response) == expected > 0
 
 
 @pytest.fixture
