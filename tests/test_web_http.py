@@ -13,8 +13,8 @@ ASK_HTML = {"Accept": HTML}
 ASK_TURTLE = {"Accept": TURTLE}
 
 READ_ONLY = [
-    ("/", {}),
-    ("/?lang=en", {}),
+    ("/", ASK_HTML),
+    ("/?lang=en", ASK_HTML),
     ("/id/network/iclei", ASK_HTML),
     ("/id/network/iclei", ASK_TURTLE),
     ("/id/network/iclei.jsonld", {}),

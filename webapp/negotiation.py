@@ -1,8 +1,10 @@
 """Content negotiation, in one place: which representation a request gets.
 
 An explicit ``?format=`` (a short name or a media type) wins; otherwise the ``Accept`` header
-decides, q-values honoured, through werkzeug. The first offer is the default: it wins ties and
-``*/*``.
+decides, q-values honoured, through werkzeug. Where a path offers both a page and data, the page
+goes only to a client that names ``text/html`` at least as high as every data type it names, as
+browsers do; ``*/*`` or no ``Accept`` at all (curl, most libraries) gets data. Among the data
+types the first offered is the default: it wins ties and ``*/*``.
 """
 
 from __future__ import annotations
@@ -43,10 +45,15 @@ def negotiate(offers: Sequence[str], table: Sequence[Format] = (), kind: str = "
         raise NotAcceptable(
             f"format={known[0]!r} is not offered here; offered: {', '.join(offers)}"
         )
+    data = [offer for offer in offers if offer != HTML]
+    if HTML in offers and (not data or prefers_html(data, kind)):
+        return HTML
     if not request.accept_mimetypes:  # no Accept header: anything will do, so the default
-        return offers[0]
-    aliases = {alias: target for alias, target in ALIASES[kind].items() if target in offers}
-    best = request.accept_mimetypes.best_match([*offers, *aliases])
+        return data[0]
+    aliases = {alias: target for alias, target in ALIASES[kind].items() if target in data}
+    best = request.accept_mimetypes.best_match([*data, *aliases])
+    if best is None and HTML in offers and request.accept_mimetypes[HTML] > 0:
+        return HTML  # the client admits no data type here, but does admit the page
     if best is None:
         raise NotAcceptable(f"none of the offered types is acceptable: {', '.join(offers)}")
     return aliases.get(best, best)
@@ -66,14 +73,15 @@ def requested_format(offers: Sequence[str], table: Sequence[Format] = ()) -> str
     return None
 
 
-def accepts(media_type: str) -> bool:
-    """Whether the request's ``Accept`` header admits ``media_type`` at all."""
-    return request.accept_mimetypes[media_type] > 0
-
-
-def prefers_html(others: Sequence[str]) -> bool:
-    """Whether the client prefers HTML to every one of ``others`` (browsers do)."""
-    return request.accept_mimetypes.best_match([HTML, *others]) == HTML and accepts(HTML)
+def prefers_html(data: Sequence[str], kind: str = "rdf") -> bool:
+    """Whether the client names ``text/html`` at least as high as every one of ``data`` (or
+    their aliases) that it names; wildcards name nothing, so ``*/*`` never prefers a page."""
+    named = {value.lower(): quality for value, quality in request.accept_mimetypes}
+    html = named.get(HTML, 0)
+    if html <= 0:
+        return False
+    aliases = [alias for alias, target in ALIASES[kind].items() if target in data]
+    return all(named.get(media_type, 0) <= html for media_type in (*data, *aliases))
 
 
 def _is_known(name: str) -> bool:
@@ -101,13 +109,14 @@ def _by_name(name: str, offers: Sequence[str], table: Sequence[Format]) -> str |
 def alternate_links(path: str, offers: Sequence[str]) -> str:
     """A ``Link`` header value naming the other representations of ``path``."""
     return ", ".join(
-        f"<{path}{'?format=' + _short(media_type) if media_type != HTML else ''}>; "
-        f'rel="alternate"; type="{media_type}"'
+        f'<{path}?format={_short(media_type)}>; rel="alternate"; type="{media_type}"'
         for media_type in offers
     )
 
 
 def _short(media_type: str) -> str:
+    if media_type == HTML:
+        return "html"
     for fmt in (*RDF_FORMATS, *RESULT_FORMATS):
         if fmt.media_type == media_type:
             return fmt.name
