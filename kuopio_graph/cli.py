@@ -287,6 +287,12 @@ def stats_command(
 @dataset_options
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The URL clients reach the service at, for the addresses VoID and the service"
+    " description give (default: the URL each request came in on).",
+)
 @click.option("--workers", type=int, help="Web server worker processes (default 2).")
 @click.option("--threads", type=int, help="Requests each worker handles at once (default 2).")
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default 10).")
@@ -317,6 +323,7 @@ def serve_command(
     bundled: bool,
     host: str | None,
     port: int | None,
+    public_url: str | None,
     workers: int | None,
     threads: int | None,
     query_timeout: float | None,
@@ -333,6 +340,7 @@ def serve_command(
             for key, value in {
                 "host": host,
                 "port": port,
+                "public_url": public_url,
                 "workers": workers,
                 "threads": threads,
                 "query_timeout": query_timeout,

@@ -1,4 +1,11 @@
-"""Describe the dataset and its SPARQL service: VoID, DCAT and SPARQL Service Description."""
+"""Describe the dataset and its SPARQL service: VoID with DCAT, and the SPARQL Service
+Description.
+
+What the descriptions count is read from the store once (:func:`summarise`); the descriptions
+themselves are cheap to build, for the address each request comes in on. Identifiers (the
+dataset, the service) stay under the base; addresses (the endpoint, the dumps) are under
+``root``, the URL at which clients reach the service.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID
 
+from .catalogue import DCATAP, SPDX, Distribution, add_catalogue
 from .formats import RDF_FORMATS, RESULT_FORMATS
 from .store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+PREFIXES = {
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "dcatap": str(DCATAP),
+    "sd": str(SD),
+    "spdx": str(SPDX),
+    "formats": str(FORMATS),
+}
+"""The prefixes the descriptions are written with, beside the project's own."""
 
 # W3C's IRIs for the serialisations the service offers (https://www.w3.org/ns/formats/).
 FORMAT_IRIS = {
@@ -55,138 +70,169 @@ WHERE {
 GROUP BY ?graph ?title ORDER BY ?graph
 """
 
+DATED = """
+SELECT ?type (MIN(?date) AS ?first) (MAX(?date) AS ?last)
+WHERE {
+  ?thing ?p ?date
+  BIND(DATATYPE(?date) AS ?type)
+  FILTER(?type IN (xsd:date, xsd:gYear, xsd:gYearMonth))
+  FILTER NOT EXISTS { ?thing a kuopio:SourceDocument }
+}
+GROUP BY ?type
+"""
+"""The first and the last date of each type that the data states of anything but its source
+documents (their publication dates say when a page was written, not what the facts cover)."""
+
 
 @dataclass(frozen=True)
-class Distribution:
-    """A downloadable dump: where it is, what it is, how big and its checksum."""
+class Subset:
+    """One source's named graph: its name, size and English title."""
 
-    url: str
-    media_type: str
-    byte_size: int
-    sha256: str
-    compression: str | None = None
+    graph: str
+    triples: int
+    title: str | None
 
 
-def void_description(
-    store: Store,
+@dataclass(frozen=True)
+class DatasetSummary:
+    """What the descriptions say of the data, counted once."""
+
+    base: str
+    triples: int
+    distinct_subjects: int
+    distinct_objects: int
+    classes: tuple[tuple[str, int], ...]
+    """Each class and how many resources have it."""
+    properties: tuple[tuple[str, int], ...]
+    """Each property and how many triples use it."""
+    vocabularies: tuple[str, ...]
+    subsets: tuple[Subset, ...]
+
+
+def summarise(store: Store) -> DatasetSummary:
+    """Count what the descriptions of ``store``'s dataset say (it reads the whole graph)."""
+    return DatasetSummary(
+        base=store.base,
+        triples=len(store),
+        distinct_subjects=_count(store, DISTINCT_SUBJECTS),
+        distinct_objects=_count(store, DISTINCT_OBJECTS),
+        classes=tuple(
+            (row["class"].value, int(row["entities"].value))
+            for row in store.select(CLASS_PARTITIONS)
+        ),
+        properties=tuple(
+            (row["property"].value, int(row["triples"].value))
+            for row in store.select(PROPERTY_PARTITIONS)
+        ),
+        vocabularies=tuple(vocabularies(store)),
+        subsets=tuple(
+            Subset(
+                row["graph"].value,
+                int(row["triples"].value),
+                row["title"].value if "title" in row else None,
+            )
+            for row in store.select(SOURCE_GRAPHS)
+        ),
+    )
+
+
+def dataset_iri(base: str) -> URIRef:
+    """The IRI of the dataset, described at ``/.well-known/void``."""
+    return URIRef(f"{base}.well-known/void#dataset")
+
+
+def service_iri(base: str) -> URIRef:
+    """The IRI of the SPARQL service, described at ``/sparql``."""
+    return URIRef(f"{base}sparql#service")
+
+
+def catalogue_description(
+    base: str,
+    root: str,
     modified: date,
+    period: tuple[Literal, Literal] | None,
     distributions: Sequence[Distribution],
 ) -> Graph:
-    """VoID and DCAT for the dataset served under ``store.base``."""
-    base = store.base
-    graph = Graph(bind_namespaces="rdflib")
-    graph.bind("void", VOID)
-    graph.bind("dcat", DCAT)
-    graph.bind("spdx", SPDX)
-    dataset = URIRef(f"{base}.well-known/void#dataset")
-    endpoint = URIRef(f"{base}sparql")
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    for language, title, description in (
-        (
-            "en",
-            "Kuopio's international relationships",
-            "The City of Kuopio's international networks, partnerships and representation,"
-            " drawn from the city's own page and verified public sources, each fact with its"
-            " source.",
-        ),
-        (
-            "fi",
-            "Kuopion kansainväliset suhteet",
-            "Kuopion kaupungin kansainväliset verkostot, kumppanuudet ja edustus kaupungin omalta "
-            "sivulta ja tarkistetuista julkisista lähteistä, jokainen tieto lähteineen.",
-        ),
-    ):
-        graph.add((dataset, DCTERMS.title, Literal(title, lang=language)))
-        graph.add((dataset, DCTERMS.description, Literal(description, lang=language)))
-    publisher = BNode("publisher")
-    graph.add((publisher, RDF.type, FOAF.Organization))
-    graph.add((publisher, FOAF.name, Literal("The kuopio-graph project", lang="en")))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCTERMS.license, LICENSE))
-    graph.add((dataset, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
-    graph.add((dataset, VOID.uriSpace, Literal(f"{base}id/")))
-    graph.add((dataset, VOID.sparqlEndpoint, endpoint))
-    graph.add((dataset, VOID.triples, Literal(len(store))))
-    graph.add((dataset, VOID.distinctSubjects, _count(store, DISTINCT_SUBJECTS)))
-    graph.add((dataset, VOID.distinctObjects, _count(store, DISTINCT_OBJECTS)))
-    graph.add((dataset, VOID.rootResource, URIRef(f"{base}id/organisation/city-of-kuopio")))
-    for namespace in vocabularies(store):
-        graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
-
-    classes = store.select(CLASS_PARTITIONS)
-    graph.add((dataset, VOID.classes, Literal(len(classes))))
-    for row in classes:
-        partition = BNode()
-        graph.add((dataset, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], URIRef(row["class"].value)))
-        graph.add((partition, VOID.entities, Literal(int(row["entities"].value))))
-    properties = store.select(PROPERTY_PARTITIONS)
-    graph.add((dataset, VOID.properties, Literal(len(properties))))
-    for row in properties:
-        partition = BNode()
-        graph.add((dataset, VOID.propertyPartition, partition))
-        graph.add((partition, VOID.property, URIRef(row["property"].value)))
-        graph.add((partition, VOID.triples, Literal(int(row["triples"].value))))
-
-    for row in store.select(SOURCE_GRAPHS):
-        name = row["graph"].value
-        subset = URIRef(f"{base}.well-known/void#{name.rstrip('/').rsplit('/', 1)[-1]}")
-        graph.add((dataset, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, SD.name, URIRef(name)))
-        graph.add((subset, DCTERMS.source, URIRef(name)))
-        graph.add((subset, VOID.triples, Literal(int(row["triples"].value))))
-        if "title" in row:
-            graph.add((subset, DCTERMS.title, Literal(row["title"].value, lang="en")))
-
-    for dump in distributions:
-        url = URIRef(dump.url)
-        graph.add((dataset, VOID.dataDump, url))
-        graph.add((dataset, DCAT.distribution, url))
-        graph.add((url, RDF.type, DCAT.Distribution))
-        graph.add((url, DCAT.downloadURL, url))
-        graph.add((url, DCAT.mediaType, _media_type(dump.media_type)))
-        if dump.compression:
-            graph.add((url, DCAT.compressFormat, _media_type(dump.compression)))
-        graph.add((url, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger)))
-        checksum = BNode()
-        graph.add((url, SPDX.checksum, checksum))
-        graph.add((checksum, RDF.type, SPDX.Checksum))
-        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
-
-    service = URIRef(f"{base}sparql#service")
-    graph.add((service, RDF.type, DCAT.DataService))
-    graph.add((service, DCAT.endpointURL, endpoint))
-    graph.add((service, DCAT.endpointDescription, endpoint))
-    graph.add((service, DCAT.servesDataset, dataset))
-    graph.add((dataset, DCAT.accessService, service))
-    graph.add((dataset, RDFS.seeAlso, endpoint))
+    """The DCAT-AP catalogue of the dataset under ``base``, as served at ``root``."""
+    graph = Graph()
+    add_catalogue(
+        graph,
+        dataset=dataset_iri(base),
+        service=service_iri(base),
+        base=base,
+        root=root,
+        modified=modified,
+        period=period,
+        distributions=distributions,
+    )
     return graph
 
 
-def service_description(store: Store) -> Graph:
-    """The SPARQL 1.1 Service Description of the endpoint at ``{base}sparql``."""
-    base = store.base
-    graph = Graph(bind_namespaces="rdflib")
-    graph.bind("sd", SD)
-    graph.bind("void", VOID)
-    service = URIRef(f"{base}sparql#service")
-    endpoint = URIRef(f"{base}sparql")
+def void_description(
+    summary: DatasetSummary,
+    root: str,
+    modified: date,
+    period: tuple[Literal, Literal] | None,
+    distributions: Sequence[Distribution],
+) -> Graph:
+    """VoID and the DCAT-AP catalogue of the dataset, as served at ``root``."""
+    base = summary.base
+    graph = catalogue_description(base, root, modified, period, distributions)
+    dataset = dataset_iri(base)
+    endpoint = URIRef(f"{root}sparql")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, VOID.uriSpace, Literal(f"{base}id/")))
+    graph.add((dataset, VOID.sparqlEndpoint, endpoint))
+    graph.add((dataset, VOID.triples, Literal(summary.triples)))
+    graph.add((dataset, VOID.distinctSubjects, Literal(summary.distinct_subjects)))
+    graph.add((dataset, VOID.distinctObjects, Literal(summary.distinct_objects)))
+    graph.add((dataset, VOID.rootResource, URIRef(f"{base}id/organisation/city-of-kuopio")))
+    for namespace in summary.vocabularies:
+        graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
+    graph.add((dataset, VOID.classes, Literal(len(summary.classes))))
+    for class_, entities in summary.classes:
+        partition = BNode()
+        graph.add((dataset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], URIRef(class_)))
+        graph.add((partition, VOID.entities, Literal(entities)))
+    graph.add((dataset, VOID.properties, Literal(len(summary.properties))))
+    for property_, triples in summary.properties:
+        partition = BNode()
+        graph.add((dataset, VOID.propertyPartition, partition))
+        graph.add((partition, VOID.property, URIRef(property_)))
+        graph.add((partition, VOID.triples, Literal(triples)))
+    for source in summary.subsets:
+        subset = URIRef(f"{base}.well-known/void#{source.graph.rstrip('/').rsplit('/', 1)[-1]}")
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, SD.name, URIRef(source.graph)))
+        graph.add((subset, DCTERMS.source, URIRef(source.graph)))
+        graph.add((subset, VOID.triples, Literal(source.triples)))
+        if source.title is not None:
+            graph.add((subset, DCTERMS.title, Literal(source.title, lang="en")))
+    for dump in distributions:
+        graph.add((dataset, VOID.dataDump, URIRef(root + dump.path)))
+    return graph
+
+
+def service_description(summary: DatasetSummary, graphs: Sequence[str], root: str) -> Graph:
+    """The SPARQL 1.1 Service Description of the endpoint at ``{root}sparql``."""
+    base = summary.base
+    graph = Graph()
+    service = service_iri(base)
     graph.add((service, RDF.type, SD.Service))
-    graph.add((service, SD.endpoint, endpoint))
+    graph.add((service, SD.endpoint, URIRef(f"{root}sparql")))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in RESULT_FORMATS + RDF_FORMATS:
         graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.media_type]))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
-    graph.add((dataset, RDFS.seeAlso, URIRef(f"{base}.well-known/void#dataset")))
+    graph.add((dataset, RDFS.seeAlso, dataset_iri(base)))
     default = BNode("default-graph")
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, VOID.triples, Literal(len(store))))
+    graph.add((default, VOID.triples, Literal(summary.triples)))
     graph.add(
         (
             default,
@@ -194,7 +240,7 @@ def service_description(store: Store) -> Graph:
             Literal("The merge of every source's named graph and the ontology.", lang="en"),
         )
     )
-    for name in store.graphs():
+    for name in graphs:
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
@@ -214,10 +260,21 @@ def _namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def _count(store: Store, query: str) -> Literal:
+def _count(store: Store, query: str) -> int:
     (row,) = store.select(query)
-    return Literal(int(row["n"].value))
+    return int(row["n"].value)
 
 
-def _media_type(media_type: str) -> URIRef:
-    return URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")
+def dated_period(store: Store) -> tuple[Literal, Literal] | None:
+    """The first and the last date the data states, if it states any.
+
+    ISO 8601 dates, years and months compare as text (``"1965" < "1965-06" < "1965-06-01"``).
+    """
+    dates = [
+        Literal(row[end].value, datatype=URIRef(row["type"].value))
+        for row in store.select(DATED)
+        for end in ("first", "last")
+    ]
+    if not dates:
+        return None
+    return min(dates, key=str), max(dates, key=str)

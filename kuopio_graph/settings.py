@@ -46,6 +46,12 @@ class Settings:
     extra: tuple[Path, ...] = _setting(
         (), "Further RDF files or folders, loaded into the default graph."
     )
+    public_url: str = _setting(
+        "",
+        "The URL at which clients reach the service, ending in '/' (for the addresses that VoID,"
+        " DCAT, the service description and the sitemap give); empty: the URL each request came"
+        " in on.",
+    )
     host: str = _setting("127.0.0.1", "Address the service listens on.")
     port: int = _setting(8080, "Port the service listens on.")
     workers: int = _setting(2, "Web server worker processes.")
@@ -85,6 +91,13 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")) or not self.base.endswith("/"):
             raise SettingsError(f"base must be an http(s) IRI ending in '/', not {self.base!r}")
+        if self.public_url and (
+            not self.public_url.startswith(("http://", "https://"))
+            or not self.public_url.endswith("/")
+        ):
+            raise SettingsError(
+                f"public_url must be an http(s) URL ending in '/', not {self.public_url!r}"
+            )
         for name in ("store", "store_update"):
             url = getattr(self, name)
             if url and not url.startswith(("http://", "https://")):

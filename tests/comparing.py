@@ -35,11 +35,13 @@ LINKS_HERE = re.compile(rb"<h2>What links here</h2>.*?</section>", re.DOTALL)
 LINK = re.compile(rb'<li><a href="([^"]+)">')
 
 
-def comparable(html: bytes) -> bytes:
+def comparable(html: bytes, root: str) -> bytes:
     """A page without what each store decides for itself: the labels of blank nodes, and the
     order of what links here (a page lists them in the store's own order, unsorted, so that a
-    resource with a hundred thousand links is as fast as any)."""
-    return re.sub(rb"_:[A-Za-z0-9]+", b"_:", LINKS_HERE.sub(b"", html))
+    resource with a hundred thousand links is as fast as any); and without ``root``, the address
+    the page was fetched from, which its markup gives as the page's URL."""
+    page = re.sub(rb"_:[A-Za-z0-9]+", b"_:", LINKS_HERE.sub(b"", html))
+    return page.replace(f'"url": "{root}'.encode(), b'"url": "{root}')
 
 
 def links_here(service: Service, path: str) -> set[bytes]:

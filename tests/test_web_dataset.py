@@ -15,6 +15,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, VOID, XSD
 from web_helpers import (
     BASE,
+    CLIENT_ROOT,
     HTML,
     ID,
     JSONLD,
@@ -34,11 +35,13 @@ from webapp.i18n import text
 
 DATASET = URIRef(f"{BASE}.well-known/void#dataset")
 DUMPS = {
-    f"{BASE}dumps/kuopio.ttl": "turtle",
-    f"{BASE}dumps/kuopio.nt.gz": "nt",
-    f"{BASE}dumps/kuopio.jsonld": "json-ld",
-    f"{BASE}dumps/kuopio.trig": "trig",
+    "dumps/kuopio.ttl": "turtle",
+    "dumps/kuopio.nt.gz": "nt",
+    "dumps/kuopio.jsonld": "json-ld",
+    "dumps/kuopio.trig": "trig",
 }
+"""Each dump's path: its distribution is identified under the base and downloaded from where
+the client reached the service."""
 WIKIPEDIA_ICLEI = f"{ID}source/wikipedia-iclei"
 ONTOLOGY_GRAPH = f"{BASE}ontology"
 
@@ -61,7 +64,7 @@ def namespace(iri: str) -> str:
 
 def test_void_names_the_endpoint_the_uri_space_and_the_size(void: Graph, store: GraphStore) -> None:
     assert (DATASET, RDF.type, VOID.Dataset) in void
-    assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(f"{BASE}sparql")
+    assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(f"{CLIENT_ROOT}sparql")
     assert void.value(DATASET, VOID.uriSpace) == Literal(ID)
     assert void.value(DATASET, VOID.triples).toPython() == len(store)
 
@@ -121,18 +124,20 @@ def test_void_class_and_property_partitions(void: Graph, store: GraphStore) -> N
 
 
 def test_void_links_every_dump(void: Graph) -> None:
-    assert {str(d) for d in void.objects(DATASET, VOID.dataDump)} == set(DUMPS)
+    dumps = {str(d) for d in void.objects(DATASET, VOID.dataDump)}
+    assert dumps == {CLIENT_ROOT + path for path in DUMPS}
 
 
-@pytest.mark.parametrize("url", DUMPS)
+@pytest.mark.parametrize("path", DUMPS)
 def test_dcat_distribution_matches_the_bytes_served(
-    client: FlaskClient, void: Graph, url: str
+    client: FlaskClient, void: Graph, path: str
 ) -> None:
     assert (DATASET, RDF.type, DCAT.Dataset) in void
-    distribution = URIRef(url)
+    distribution = URIRef(BASE + path)
     assert distribution in set(void.objects(DATASET, DCAT.distribution))
-    assert void.value(distribution, DCAT.downloadURL) == distribution
-    body = client.get(local(url)).get_data()
+    assert void.value(distribution, DCAT.downloadURL) == URIRef(CLIENT_ROOT + path)
+    assert void.value(distribution, DCAT.accessURL) == URIRef(CLIENT_ROOT + path)
+    body = client.get(f"/{path}").get_data()
     assert void.value(distribution, DCAT.byteSize).toPython() == len(body)
     checksum = void.value(distribution, SPDX.checksum)
     assert void.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
@@ -145,7 +150,7 @@ def test_void_in_other_rdf_types(client: FlaskClient, void: Graph, media_type: s
     assert response.status_code == 200
     assert response.mimetype == media_type
     graph = parse_rdf(response)
-    assert graph.value(DATASET, VOID.sparqlEndpoint) == URIRef(f"{BASE}sparql")
+    assert graph.value(DATASET, VOID.sparqlEndpoint) == URIRef(f"{CLIENT_ROOT}sparql")
     assert len(graph) == len(void)
 
 
@@ -302,14 +307,15 @@ def sitemap_urls(client: FlaskClient) -> list[str]:
     return [loc.text or "" for loc in root.iter(f"{namespace}loc")]
 
 
-def test_sitemap_lists_every_minted_iri(client: FlaskClient, store: GraphStore) -> None:
+def test_sitemap_lists_the_page_of_every_minted_iri(client: FlaskClient, store: GraphStore) -> None:
     listed = sitemap_urls(client)
     minted = store_rows(
         store, f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ID}")) }}'
     )
     assert len(minted) > 100
-    assert {iri for (iri,) in minted} <= set(listed)
-    assert all(url.startswith(BASE) for url in listed)
+    # Where the client reaches them: a sitemap lists pages of its own site.
+    assert {CLIENT_ROOT + local(iri)[1:] for (iri,) in minted} <= set(listed)
+    assert all(url.startswith(CLIENT_ROOT) for url in listed)
 
 
 def test_sitemap_lists_each_page_once(client: FlaskClient) -> None:

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 from web_helpers import (
-    BASE,
     BROWSER,
+    CLIENT_ROOT,
     CSV,
     HTML,
     ID,
@@ -219,7 +219,7 @@ def test_service_description_for_rdf_clients(
     assert response.mimetype == media_type
     graph = parse_rdf(response)
     (service,) = graph.subjects(RDF.type, SD.Service)
-    assert graph.value(service, SD.endpoint) == URIRef(f"{BASE}sparql")
+    assert graph.value(service, SD.endpoint) == URIRef(f"{CLIENT_ROOT}sparql")
     named = {graph.value(node, SD.name) for node in graph.subjects(RDF.type, SD.NamedGraph)}
     assert named == {URIRef(name) for name in store.graphs()}
 

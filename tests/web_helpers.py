@@ -21,6 +21,8 @@ from kuopio_graph.formats import find
 
 BASE = DEFAULT_BASE
 ID = f"{BASE}id/"
+CLIENT_ROOT = "http://localhost/"
+"""Where Flask's test client reaches the app: the addresses the service writes are under it."""
 KUOPIO = Namespace(f"{BASE}ontology/")
 SCHEMA = Namespace("https://schema.org/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -2,7 +2,8 @@
 
 The data does not change while it is served, so a request that matches an earlier one in
 everything the answer depends on (method, path, query string, the headers that select a
-representation, and a POST's body) gets the earlier answer's bytes back. The app says which
+representation, the address the client reached the service at, and a POST's body) gets the
+earlier answer's bytes back. The app says which
 answers may be kept (:func:`mark_cacheable`); conditional requests always reach the app, which
 answers them with 304 when the client's copy is current.
 """
@@ -25,6 +26,9 @@ CACHEABLE = "kuopio_graph.cacheable"
 """Set in the WSGI environment when the app's answer may be kept."""
 SELECTING_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ORIGIN", "CONTENT_TYPE")
 """Headers that select what the app answers: each is part of the key."""
+ADDRESS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")
+"""Where the client reached the service, which the addresses in some answers follow (VoID, the
+service description, the sitemap): part of the key too."""
 CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
@@ -81,7 +85,7 @@ class ResponseCache:
                 return None
             body = environ["wsgi.input"].read(int(length))
             environ["wsgi.input"] = BytesIO(body)  # the app reads the same bytes again
-        selecting = (environ.get(header, "") for header in SELECTING_HEADERS)
+        selecting = (str(environ.get(key, "")) for key in (*SELECTING_HEADERS, *ADDRESS))
         return (
             method,
             environ.get("PATH_INFO", ""),

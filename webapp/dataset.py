@@ -12,12 +12,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kuopio_graph import Store
+from kuopio_graph.description import PREFIXES as DESCRIPTION_PREFIXES
 from kuopio_graph.formats import RDF_FORMATS, find
 from kuopio_graph.serialize import serialize_graph, serialize_triples
 
 from .i18n import choose_language
 from .negotiation import HTML, RDF_OFFERS, alternate_links, negotiate
-from .publication import DUMPS, get_publication
+from .publication import DUMPS, get_publication, service_root
 
 blueprint = Blueprint("dataset", __name__)
 
@@ -43,10 +44,11 @@ def void() -> Response:
     """VoID and DCAT: size, partitions, vocabularies, licence, dumps with checksums."""
     publication = get_publication()
     store = publication.store
-    graph = publication.void()
+    graph = publication.void(service_root())
+    prefixes = {**store.prefixes, **DESCRIPTION_PREFIXES}
     media_type = negotiate([*RDF_OFFERS, HTML], RDF_FORMATS)
     if media_type == HTML:
-        turtle = serialize_graph(graph, RDF_FORMATS[0], store.prefixes).decode("utf-8")
+        turtle = serialize_graph(graph, RDF_FORMATS[0], prefixes).decode("utf-8")
         html = render_template(
             "dataset/void.html",
             lang=choose_language(),
@@ -55,9 +57,7 @@ def void() -> Response:
             triples=len(store),
         )
         return _response(html, HTML)
-    return _response(
-        serialize_graph(graph, find(RDF_FORMATS, media_type), store.prefixes), media_type
-    )
+    return _response(serialize_graph(graph, find(RDF_FORMATS, media_type), prefixes), media_type)
 
 
 @blueprint.route("/dumps/<name>")
@@ -131,14 +131,16 @@ def validation() -> Response:
 
 @blueprint.route("/sitemap.xml")
 def sitemap() -> Response:
-    """Every page of the site: the overviews and every resource minted under the base."""
+    """Every page of the site, where clients reach it: the overviews and every resource
+    minted under the base."""
     publication = get_publication()
     base = publication.settings.base
+    root = service_root()
     urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     modified = publication.modified.date().isoformat()
-    pages = [base, f"{base}sparql", f"{base}ontology", f"{base}shapes", f"{base}validation"]
+    pages = [root, f"{root}sparql", f"{root}ontology", f"{root}shapes", f"{root}validation"]
     pages += [
-        row["resource"].value
+        root + row["resource"].value[len(base) :]
         for row in publication.store.select(MINTED, {"minted": ox.Literal(base)})
     ]
     for page in dict.fromkeys(pages):  # in order, each once

@@ -21,12 +21,13 @@ from kuopio_graph.describe import (
     labels,
 )
 from kuopio_graph.formats import RDF_FORMATS, find
+from kuopio_graph.schema_org import dataset_markup, entity_markup
 from kuopio_graph.serialize import serialize_triples
 
 from .i18n import choose_language, link_keeping_language
 from .members import members_link, page_number
 from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, negotiate
-from .publication import SearchNotReady, get_publication
+from .publication import SearchNotReady, get_publication, service_root
 from .relationships import relationships_link
 
 blueprint = Blueprint("pages", __name__)
@@ -68,8 +69,14 @@ VOID_FORMS = [(fmt.media_type, f"/.well-known/void?format={fmt.name}") for fmt i
 
 
 @blueprint.route("/")
-def home() -> Response:
-    """What this is, and ways into the graph."""
+def home() -> BaseResponse:
+    """What this is, and ways into the graph; for RDF clients, a 303 to the dataset's
+    description (the catalogue)."""
+    media_type = negotiate([HTML, *RDF_OFFERS], RDF_FORMATS)
+    if media_type != HTML:
+        response = redirect(f"/.well-known/void?format={find(RDF_FORMATS, media_type).name}", 303)
+        response.vary.add("Accept")
+        return response
     publication = get_publication()
     store = publication.store
     language = choose_language()
@@ -96,8 +103,10 @@ def home() -> Response:
         triples=len(store),
         examples=[publication.queries[name] for name in FEATURED if name in publication.queries],
         alternates=VOID_FORMS,
+        markup=dataset_markup(publication.catalogue(service_root()), publication.settings.base),
     )
     response = Response(html, content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
     # The home page's counterpart for machines is the dataset's description.
     response.headers["Link"] = ", ".join(
         f'<{url}>; rel="alternate"; type="{media_type}"' for media_type, url in VOID_FORMS
@@ -176,6 +185,7 @@ def page(iri: str, path: str) -> str:
         "pages/entity.html",
         lang=language,
         view=view,
+        markup=entity_markup(publication.store, iri, service_root() + path),
         statements=arrange(view.statements, language),
         provenance_properties=LAST,
         path=f"/{path}",

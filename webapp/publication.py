@@ -13,11 +13,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import current_app
-from rdflib import Graph
+from flask import current_app, request
+from rdflib import Graph, Literal
 
 from kuopio_graph import (
     DATASET_FORMATS,
@@ -32,7 +33,14 @@ from kuopio_graph import (
     shapes_graph,
     validate,
 )
-from kuopio_graph.description import Distribution, void_description
+from kuopio_graph.catalogue import Distribution
+from kuopio_graph.description import (
+    DatasetSummary,
+    catalogue_description,
+    dated_period,
+    summarise,
+    void_description,
+)
 from kuopio_graph.executor import QueryPool, QueryRunner
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
@@ -92,7 +100,7 @@ class Publication:
     _dumps: dict[str, Dump] = field(default_factory=dict)
     _report: ValidationReport | None = None
     _shapes: Graph | None = None
-    _void: Graph | None = None
+    _summary: DatasetSummary | None = None
     _pool: QueryRunner | None = None
     _pool_owner: int = 0
     _building: threading.RLock = field(default_factory=threading.RLock)
@@ -149,28 +157,52 @@ class Publication:
                 self._dumps[name] = Dump(name, fmt, compressed, content)
         return self._dumps[name]
 
-    def distributions(self) -> list[Distribution]:
-        """Every dump as a DCAT distribution with its size and checksum."""
-        return [
-            Distribution(
-                url=f"{self.settings.base}dumps/{name}",
-                media_type=dump.fmt.media_type,
-                byte_size=len(dump.content),
-                sha256=dump.sha256,
-                compression="application/gzip" if dump.compressed else None,
-            )
-            for name in DUMPS
-            for dump in [self.dump(name)]
-        ]
-
-    def void(self) -> Graph:
-        """The VoID and DCAT description, computed on first use (it counts the whole graph)."""
-        with self._building:
-            if self._void is None:
-                self._void = void_description(
-                    self.store, self.modified.date(), self.distributions()
+    def distributions(self, measured: bool = True) -> list[Distribution]:
+        """Every dump as a DCAT distribution; ``measured``, with its size and checksum (which
+        builds it)."""
+        listed = []
+        for name, (format_name, compressed) in DUMPS.items():
+            fmt = find(RDF_FORMATS + DATASET_FORMATS, format_name)
+            dump = self.dump(name) if measured else None
+            listed.append(
+                Distribution(
+                    path=f"dumps/{name}",
+                    media_type=fmt.media_type,
+                    compression="application/gzip" if compressed else None,
+                    byte_size=len(dump.content) if dump else None,
+                    sha256=dump.sha256 if dump else None,
                 )
-        return self._void
+            )
+        return listed
+
+    def summary(self) -> DatasetSummary:
+        """What VoID counts, counted on first use (it reads the whole graph)."""
+        with self._building:
+            if self._summary is None:
+                self._summary = summarise(self.store)
+        return self._summary
+
+    @cached_property
+    def period(self) -> tuple[Literal, Literal] | None:
+        """The first and the last date the data states, read on first use."""
+        return dated_period(self.store)
+
+    def void(self, root: str) -> Graph:
+        """The VoID and DCAT description, with the service's addresses under ``root``."""
+        return void_description(
+            self.summary(), root, self.modified.date(), self.period, self.distributions()
+        )
+
+    def catalogue(self, root: str) -> Graph:
+        """The DCAT catalogue alone, without what VoID counts or the dumps' sizes (nothing is
+        built for it but the period the data covers)."""
+        return catalogue_description(
+            self.settings.base,
+            root,
+            self.modified.date(),
+            self.period,
+            self.distributions(measured=False),
+        )
 
     def report(self) -> ValidationReport:
         """The SHACL validation report of the data being served, computed on first use."""
@@ -275,6 +307,12 @@ def _build_search_index(store: Store, path: Path) -> None:
         except StoreError:
             time.sleep(wait)
             wait = min(wait * 2, 60.0)
+
+
+def service_root() -> str:
+    """The URL at which clients reach the service, ending in '/': the configured public URL,
+    else the one this request came in on."""
+    return get_publication().settings.public_url or request.url_root
 
 
 def get_publication() -> Publication:

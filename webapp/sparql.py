@@ -19,6 +19,7 @@ from werkzeug.exceptions import (
 )
 
 from kuopio_graph.describe import best_label, labels
+from kuopio_graph.description import PREFIXES as DESCRIPTION_PREFIXES
 from kuopio_graph.description import service_description
 from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
@@ -41,7 +42,7 @@ from .negotiation import (
     prefers_html,
     requested_format,
 )
-from .publication import get_publication
+from .publication import get_publication, service_root
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -203,9 +204,9 @@ def describe_service() -> Response:
         return query_page(None)
     publication = get_publication()
     store = publication.store
-    body = serialize_graph(
-        service_description(store), find(RDF_FORMATS, media_type), store.prefixes
-    )
+    description = service_description(publication.summary(), store.graphs(), service_root())
+    prefixes = {**store.prefixes, **DESCRIPTION_PREFIXES}
+    body = serialize_graph(description, find(RDF_FORMATS, media_type), prefixes)
     response = Response(body, content_type=_with_charset(media_type))
     response.vary.add("Accept")
     return response
