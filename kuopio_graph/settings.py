@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from importlib import resources
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -16,14 +17,24 @@ from typing import Any
 from .errors import KuopioGraphError
 from .namespaces import DEFAULT_BASE
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-"""The checkout that holds the bundled ``ontology/``, ``data/``, ``shapes/`` and ``queries/``."""
+CHECKOUT = Path(__file__).resolve().parent.parent
+"""The repository, when the package runs from a checkout (or an editable install of one)."""
 
 ENV_PREFIX = "KUOPIO_"
 
 
+def bundled(name: str) -> Path:
+    """The bundled dataset's folder ``name`` (``ontology``, ``data``, ``shapes``, ``queries``).
+
+    A wheel carries them inside the package, in ``kuopio_graph/bundled/`` (the build copies the
+    repository's top-level folders there); a checkout has only the repository's own.
+    """
+    packaged = resources.files(__package__) / "bundled" / name
+    return Path(str(packaged)) if packaged.is_dir() else CHECKOUT / name
+
+
 def _paths(*names: str) -> tuple[Path, ...]:
-    return tuple(PROJECT_ROOT / name for name in names)
+    return tuple(bundled(name) for name in names)
 
 
 def _setting(default: Any, help: str) -> Any:

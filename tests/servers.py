@@ -51,17 +51,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_service(folder: Path, *options: str, port: int | None = None) -> Service:
-    """Start ``kuopio-graph serve`` from ``folder`` with ``options`` (on ``port``, else a free
-    one) and wait until it answers."""
-    if not SCRIPT.is_file():
-        pytest.fail(f"no kuopio-graph script beside {sys.executable}: install the project")
+def start_service(
+    folder: Path, *options: str, port: int | None = None, script: Path = SCRIPT
+) -> Service:
+    """Start ``kuopio-graph serve`` (``script``) from ``folder`` with ``options`` (on ``port``,
+    else a free one) and wait until it answers."""
+    if not script.is_file():
+        pytest.fail(f"no kuopio-graph script at {script}: install the project")
     port = port or free_port()
     base = f"http://127.0.0.1:{port}/"
     log = folder / "service.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [str(SCRIPT), "serve", "--port", str(port), "--base", base, "--workers", "2", *options],
+            [str(script), "serve", "--port", str(port), "--base", base, "--workers", "2", *options],
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import threading
 import time
+from importlib import resources
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -50,7 +51,7 @@ from kuopio_graph.search import SearchIndex
 
 from .budget import Budgets
 
-DISPLAY_LABELS = Path(__file__).with_name("labels.ttl")
+DISPLAY_LABELS = resources.files(__package__) / "labels.ttl"
 SEARCH_INDEX_RETRY = 5.0
 """Seconds before the first new try to build the label index from a remote store that failed."""
 SEARCH_INDEX_TIMEOUT = 600.0
@@ -326,7 +327,7 @@ def get_publication() -> Publication:
 def _display_labels() -> dict[str, dict[str, str]]:
     """Labels of the W3C terms the data uses, for pages (they are not part of the dataset)."""
     labels: dict[str, dict[str, str]] = {}
-    for quad in ox.parse(path=str(DISPLAY_LABELS), format=ox.RdfFormat.TURTLE):
+    for quad in ox.parse(DISPLAY_LABELS.read_bytes(), format=ox.RdfFormat.TURTLE):
         if isinstance(quad.object, ox.Literal) and quad.object.language:
             labels.setdefault(quad.subject.value, {})[quad.object.language] = quad.object.value
     return labels
