@@ -11,10 +11,10 @@ import shutil
 import tempfile
 import threading
 import time
-from importlib import resources
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
