@@ -293,6 +293,12 @@ def stats_command(
     help="The URL clients reach the service at, for the addresses VoID and the service"
     " description give (default: the URL each request came in on).",
 )
+@click.option(
+    "--trusted-proxies",
+    metavar="ADDRESSES",
+    help="Reverse proxies whose X-Forwarded-For, -Proto and -Host to honour: addresses or CIDR"
+    " ranges, separated by commas (default: none).",
+)
 @click.option("--workers", type=int, help="Web server worker processes (default 2).")
 @click.option("--threads", type=int, help="Requests each worker handles at once (default 2).")
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default 10).")
@@ -324,6 +330,7 @@ def serve_command(
     host: str | None,
     port: int | None,
     public_url: str | None,
+    trusted_proxies: str | None,
     workers: int | None,
     threads: int | None,
     query_timeout: float | None,
@@ -341,6 +348,7 @@ def serve_command(
                 "host": host,
                 "port": port,
                 "public_url": public_url,
+                "trusted_proxies": trusted_proxies,
                 "workers": workers,
                 "threads": threads,
                 "query_timeout": query_timeout,

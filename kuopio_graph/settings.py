@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,11 @@ class Settings:
         " DCAT, the service description and the sitemap give); empty: the URL each request came"
         " in on.",
     )
+    trusted_proxies: str = _setting(
+        "",
+        "Addresses or CIDR ranges of the reverse proxies in front of the service, separated by"
+        " commas; X-Forwarded-For, -Proto and -Host are honoured only from them (empty: none).",
+    )
     host: str = _setting("127.0.0.1", "Address the service listens on.")
     port: int = _setting(8080, "Port the service listens on.")
     workers: int = _setting(2, "Web server worker processes.")
@@ -109,6 +115,10 @@ class Settings:
             raise SettingsError(
                 f"public_url must be an http(s) URL ending in '/', not {self.public_url!r}"
             )
+        try:
+            _ = self.proxy_networks
+        except ValueError as error:
+            raise SettingsError(f"trusted_proxies: {error}") from None
         for name in ("store", "store_update"):
             url = getattr(self, name)
             if url and not url.startswith(("http://", "https://")):
@@ -126,6 +136,15 @@ class Settings:
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, not {getattr(self, name)!r}")
+
+    @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The trusted proxies' addresses, as networks (one address is a network of one)."""
+        return tuple(
+            ip_network(entry.strip(), strict=False)
+            for entry in self.trusted_proxies.split(",")
+            if entry.strip()
+        )
 
     @classmethod
     def load(
@@ -158,6 +177,8 @@ class Settings:
             try:
                 if _is_paths(key):
                     converted[key] = tuple(Path(p) for p in _as_list(value))
+                elif types[key] is str and isinstance(value, list):  # a list in a TOML file
+                    converted[key] = ", ".join(str(item) for item in value)
                 elif types[key] is bool:
                     converted[key] = _as_bool(value)
                 else:

@@ -18,9 +18,11 @@ from kuopio_graph import Settings, Store, ValidationReport, discover, load
 from kuopio_graph.remote import RemoteStore, remote_store
 
 from . import completion, dataset, errors, members, pages, relationships, search, sparql
+from .access_log import AccessLog
 from .caching import ResponseCache, mark_cacheable
 from .i18n import choose_language
 from .negotiation import HTML
+from .proxies import TrustedProxies
 from .publication import EXTENSION_KEY, Publication, get_publication
 from .templating import template_helpers
 
@@ -73,9 +75,17 @@ def create_app(
     app.after_request(add_caching_headers)
     app.after_request(mark_cacheable)
     errors.register(app)
+    # Outermost first: the client's own address (from a trusted proxy), the access log, then
+    # the answers kept for repeated requests (keyed by that address too).
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
         app.wsgi_app, capacity=settings.cache_size * 1024 * 1024, max_body=MAX_BODY_LENGTH
     )
+    if settings.access_log:
+        app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
+    if settings.trusted_proxies:
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+            app.wsgi_app, settings.proxy_networks
+        )
     return app
 
 

@@ -21,11 +21,6 @@ from kuopio_graph import Settings
 from . import MAX_URL_LENGTH
 from .publication import EXTENSION_KEY
 
-ACCESS_LOG_FORMAT = (
-    '%(addr)s - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms'
-)
-"""One line per request, on standard output."""
-
 
 def server(app: Flask, settings: Settings) -> MPServer:
     """A Granian server for ``app`` with the workers and address ``settings`` name."""
@@ -43,8 +38,9 @@ def server(app: Flask, settings: Settings) -> MPServer:
         respawn_failed_workers=True,
         respawn_interval=0.5,
         workers_kill_timeout=int(settings.query_timeout) + 5,
-        log_access=settings.access_log,
-        log_access_format=ACCESS_LOG_FORMAT,
+        # The app writes the access log itself (webapp.access_log), with the address of the
+        # client behind a trusted proxy rather than the proxy's.
+        log_access=False,
     )
 
 
