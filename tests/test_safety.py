@@ -4,6 +4,7 @@ and no input a client can send gives a 5xx."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -59,9 +60,9 @@ def test_query_time_budget(settings: Settings, store: GraphStore) -> None:
     assert again.status_code == 429
 
 
-def test_budgets_recover_after_the_window() -> None:
+def test_budgets_recover_after_the_window(tmp_path: Path) -> None:
     clock = Clock()
-    budgets = Budgets(query_seconds=10.0, errors=1, clock=clock)
+    budgets = Budgets(query_seconds=10.0, errors=1, path=tmp_path / "budgets", clock=clock)
     budgets.charge_error("a")
     with pytest.raises(Exception, match="budget"):
         budgets.check("a")

@@ -98,6 +98,9 @@ class Publication:
     budgets: Budgets
     organisation_classes: frozenset[str]
     """The classes whose members' pages show a picture of their relationships."""
+    scratch: Path
+    """A folder of this service's own, shared by its processes and removed when the process
+    that made it exits: the label index and the budgets live there."""
     _dumps: dict[str, Dump] = field(default_factory=dict)
     _report: ValidationReport | None = None
     _shapes: Graph | None = None
@@ -109,7 +112,6 @@ class Publication:
     _starting_pool: threading.Lock = field(default_factory=threading.Lock)
     """Held while the query workers start (not while a slow report is built)."""
     _search: SearchIndex | None = None
-    _search_path: Path | None = None
     _search_elsewhere: bool = False
     """Whether another thread or process (the server's parent) builds the search index."""
     _opening_search: threading.Lock = field(default_factory=threading.Lock)
@@ -133,6 +135,8 @@ class Publication:
             # time the service began to serve it.
             digest.update(f"{store.endpoint.query_url} {len(store)} {store.graphs()}".encode())
             newest = datetime.now(UTC).timestamp()
+        scratch = Path(tempfile.mkdtemp(prefix="kuopio-graph-"))
+        atexit.register(_remove_in, os.getpid(), scratch)
         return cls(
             settings=settings,
             store=store,
@@ -141,8 +145,11 @@ class Publication:
             modified=datetime.fromtimestamp(int(newest), UTC),
             queries=named_queries(settings.queries, settings.base),
             display_labels=_display_labels(),
-            budgets=Budgets(settings.query_budget, settings.error_budget),
+            budgets=Budgets(
+                settings.query_budget, settings.error_budget, scratch / "budgets.sqlite"
+            ),
             organisation_classes=organisation_classes(store),
+            scratch=scratch,
             _report=report,
         )
 
@@ -252,12 +259,8 @@ class Publication:
         return builder
 
     def search_path(self) -> Path:
-        """Where the label index file is, in a folder removed when this process exits."""
-        if self._search_path is None:
-            folder = Path(tempfile.mkdtemp(prefix="kuopio-graph-search-"))
-            atexit.register(_remove_in, os.getpid(), folder)
-            self._search_path = folder / "labels.sqlite"
-        return self._search_path
+        """Where the label index file is."""
+        return self.scratch / "labels.sqlite"
 
     def pool(self) -> QueryRunner:
         """This process's query runner, started on first use: a pool of query workers over
