@@ -1,10 +1,12 @@
 # Two entry points for a new machine: `make run` and `make test`.
 # Each creates the virtual environment it needs on first use; `make test` also installs what
-# the browser tests need: axe-core from the npm registry and Debian's Chromium.
+# the browser and deployment tests need: axe-core from the npm registry, and Debian's Chromium
+# and nginx.
 VENV ?= .venv
 BIN := $(VENV)/bin
 NODE_PACKAGES := node_modules/.package-lock.json
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 EDITOR_FILES := node_modules/@zazuko/yasqe/build/yasqe.min.js node_modules/@zazuko/yasqe/build/yasqe.min.css
 
 .PHONY: run test lint vendor
@@ -19,11 +21,20 @@ $(NODE_PACKAGES): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-$(CHROMIUM):
-	@command -v apt-get >/dev/null || { echo "install Chromium, or name it: make test CHROMIUM=/path/to/chromium"; exit 1; }
+# Install Debian's package $(1) with apt-get, as root or through sudo; elsewhere, name the
+# program with $(2)=/path/to/it.
+define apt_install
+	@command -v apt-get >/dev/null || { echo "install $(1), or name it: make test $(2)=/path/to/$(1)"; exit 1; }
 	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	$$sudo apt-get install --yes --no-install-recommends chromium \
-	  || { $$sudo apt-get update && $$sudo apt-get install --yes --no-install-recommends chromium; }
+	$$sudo apt-get install --yes --no-install-recommends $(1) \
+	  || { $$sudo apt-get update && $$sudo apt-get install --yes --no-install-recommends $(1); }
+endef
+
+$(CHROMIUM):
+	$(call apt_install,chromium,CHROMIUM)
+
+$(NGINX):
+	$(call apt_install,nginx,NGINX)
 
 run: $(BIN)/kuopio-graph
 	$(BIN)/kuopio-graph serve
@@ -33,8 +44,8 @@ lint: $(BIN)/kuopio-graph
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint $(NODE_PACKAGES) $(CHROMIUM)
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+test: lint $(NODE_PACKAGES) $(CHROMIUM) $(NGINX)
+	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest
 
 # Copy the query editor from the locked npm package into the app's static files (committed, so
 # the app needs no Node.js to run); run after changing its version in package.json.

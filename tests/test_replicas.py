@@ -4,7 +4,6 @@ any request to any of them (``deploy/nginx.conf``)."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,12 +84,3 @@ def test_replicas_of_one_dump_share_their_validators(services: list[Service]) ->
     page = fetch(f"{first.url}id/network/iclei", "text/html")
     again = fetch(f"{second.url}id/network/iclei", "text/html")
     assert page.headers["ETag"] == again.headers["ETag"]
-
-
-def test_the_proxy_example_names_the_replicas_and_passes_the_request_on() -> None:
-    config = (ROOT / "deploy" / "nginx.conf").read_text()
-    upstream = re.search(r"upstream kuopio_graph \{(.*?)\}", config, re.DOTALL)
-    assert upstream is not None
-    assert len(re.findall(r"^\s*server 127\.0\.0\.1:\d+", upstream.group(1), re.MULTILINE)) >= 2
-    for directive in ("proxy_pass http://kuopio_graph", "proxy_next_upstream", "Host $host"):
-        assert directive in config
