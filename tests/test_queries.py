@@ -232,7 +232,7 @@ SOURCE_ANSWERS = [
                 "European cities",
                 None,
                 "100",
-                "World Health Organization",
+                None,
             ),
             (ICLEI, "sustainable development", "worldwide", None, None, None, None),
             (
