@@ -118,6 +118,7 @@ SOURCE_ANSWERS = [
             for slug in (
                 "residents",
                 "international-experts",
+                "international-expert-organisations",
                 "schools",
                 "companies",
                 "associations",
@@ -280,7 +281,7 @@ SOURCE_STATEMENTS = [
             (
                 "City of Kuopio",
                 "takes part in the work of",
-                "international experts and expert organisations",
+                "international expert organisations",
             ),
             ("Kuopio's international activity", "involves kind of actor", "associations"),
             ("WHO European Healthy Cities Network", "kind of member", "European cities"),
