@@ -21,7 +21,6 @@ Publishing goes in three steps:
 
 from __future__ import annotations
 
-import base64
 import io
 import urllib.error
 import urllib.request
@@ -33,7 +32,8 @@ from http.client import HTTPException
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from .errors import KuopioGraphError
+from .authentication import Authenticator
+from .errors import KuopioGraphError, StoreFailed
 from .remote import HAD_MEMBER, Endpoint, RemoteStore, annex, connection_error, status_error
 from .store import GraphStore
 
@@ -71,6 +71,7 @@ def publish(
 ) -> Published:
     """Replace the dataset in the remote store with the contents of ``store``."""
     remote = RemoteStore(store.base, endpoint).with_timeout(PUBLISH_TIMEOUT)
+    authenticator = Authenticator(*endpoint.credentials) if endpoint.credentials else None
     dataset = endpoint.dataset_graph
     sources = store.graphs()
     record = [
@@ -84,12 +85,12 @@ def publish(
     temporary = {graph: annex(graph, "next") for graph in contents}
     previous = remote.recorded_sources() or []
     writing = _write(contents, temporary, dataset, sources)
-    _send_update(endpoint, update_url, writing, progress)
+    _send_update(authenticator, update_url, writing, progress)
     try:
         _check_counts(remote, {temporary[graph]: count for graph, count in expected.items()})
     except KuopioGraphError:
         drop = [f"DROP SILENT GRAPH {ox.NamedNode(name)}" for name in temporary.values()]
-        _send_update(endpoint, update_url, " ;\n".join(drop).encode())
+        _send_update(authenticator, update_url, " ;\n".join(drop).encode())
         raise
     stale = [graph for graph in previous if graph not in contents]
     swap = [
@@ -97,7 +98,7 @@ def publish(
         for graph in contents
     ]
     swap += [f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in stale]
-    _send_update(endpoint, update_url, " ;\n".join(swap).encode())
+    _send_update(authenticator, update_url, " ;\n".join(swap).encode())
     _check_counts(remote, expected)
     return Published(expected, stale)
 
@@ -180,12 +181,38 @@ def _templates(quads: list[Quad]) -> Iterator[list[Quad]]:
             yield template
 
 
-def _send_update(endpoint: Endpoint, url: str, body: bytes, progress: bool = False) -> None:
-    """POST an update (``application/sparql-update``), with a progress bar over its bytes."""
+def _send_update(
+    authenticator: Authenticator | None, url: str, body: bytes, progress: bool = False
+) -> None:
+    """POST an update (``application/sparql-update``), with a progress bar over its bytes,
+    with the credentials the store asks for (sent again once if it refuses them)."""
     headers = {"Content-Type": "application/sparql-update", "Content-Length": str(len(body))}
-    if endpoint.credentials:
-        pair = ":".join(endpoint.credentials).encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    for attempt in (1, 2):
+        if authenticator:
+            try:
+                headers["Authorization"] = authenticator.header("POST", url)
+            except ValueError as error:
+                raise StoreFailed(f"cannot authenticate with the store: {error}") from None
+        try:
+            _post(url, body, headers, progress)
+            return
+        except urllib.error.HTTPError as error:
+            with error:
+                if error.code == 401 and authenticator and attempt == 1:
+                    authenticator.refused(error.headers)
+                    continue
+                if error.code in (404, 405):
+                    raise StoreFailed(
+                        f"{url} takes no updates (HTTP {error.code}): name the store's update"
+                        " endpoint with --update (Virtuoso's is …/sparql-auth)"
+                    ) from None
+                raise status_error(error.code) from None
+        except (urllib.error.URLError, OSError, HTTPException) as error:
+            raise connection_error(error) from None
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], progress: bool) -> None:
+    """POST ``body`` to ``url`` and read the answer."""
     with tqdm(
         total=len(body),
         unit="B",
@@ -196,13 +223,8 @@ def _send_update(endpoint: Endpoint, url: str, body: bytes, progress: bool = Fal
         reader = _Progress(body, bar)
         # The store's own URL, from the command line or settings.
         request = urllib.request.Request(url, data=reader, headers=headers, method="POST")  # noqa: S310
-        try:
-            with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT) as answer:  # noqa: S310
-                answer.read()
-        except urllib.error.HTTPError as error:
-            raise status_error(error.code) from None
-        except (urllib.error.URLError, OSError, HTTPException) as error:
-            raise connection_error(error) from None
+        with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT) as answer:  # noqa: S310
+            answer.read()
 
 
 class _Progress(io.BytesIO):

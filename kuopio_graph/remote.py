@@ -33,9 +33,10 @@ from typing import Any
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
 from .answers import READ_SIZE, SOLUTIONS, TRIPLES, Answer, boolean, read_within
+from .authentication import Authenticator
 from .errors import (
     KuopioGraphError,
     QuerySyntaxError,
@@ -149,6 +150,8 @@ class RemoteStore(Store):
         self.virtuoso = False
         """Whether the store said it is Virtuoso (in its ``Server`` header), whose DESCRIBE is
         asked to describe as Oxigraph does."""
+        credentials = endpoint.credentials
+        self._authenticator = Authenticator(*credentials) if credentials else None
 
     def with_timeout(self, seconds: float) -> RemoteStore:
         """The same store, with another time limit (for building an index, or publishing)."""
@@ -275,8 +278,6 @@ class RemoteStore(Store):
         wrapper.setRequestMethod(URLENCODED)  # the graphs go in the body, not in the URL
         wrapper.setOnlyConneg(True)  # no format=… parameters: the Accept header says it
         wrapper.addCustomHttpHeader("Accept", accept)
-        if self.endpoint.credentials:
-            wrapper.setCredentials(*self.endpoint.credentials)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise StoreTimeout(f"the store did not answer within {self.endpoint.timeout:g} s")
@@ -299,20 +300,40 @@ class RemoteStore(Store):
         # SPARQLWrapper tells a query from an update by keywords anywhere in the text (a prefix
         # named "load:" would make it an update); this is always a query, checked as one here.
         wrapper.queryType = SELECT
-        try:
-            response: HTTPResponse = wrapper.query().response
-        except SPARQLWrapperException as error:
-            raise _refusal(error) from None
-        except urllib.error.HTTPError as error:
-            raise status_error(error.code) from None
-        except (urllib.error.URLError, OSError, HTTPException, ValueError) as error:
-            raise connection_error(error) from None
+        response = self._send(wrapper, deadline)
         self.virtuoso = self.virtuoso or (response.getheader("Server") or "").startswith(VIRTUOSO)
         if response.status != 200 or response.headers.get("X-SQL-State"):
             # 206, or Virtuoso's "anytime" answer: cut short by the store's own time limit.
             response.close()
             raise StoreTimeout("the store gave only part of the answer within its time limit")
         return Answer(response, deadline)
+
+    def _send(self, wrapper: SPARQLWrapper, deadline: float) -> HTTPResponse:
+        """Send the request, with the credentials the store asks for (once more if it refuses
+        them: a digest's nonce expires)."""
+        for attempt in (1, 2):
+            if self._authenticator:
+                remaining = max(deadline - time.monotonic(), 0.001)
+                try:
+                    header = self._authenticator.header("POST", wrapper.endpoint, remaining)
+                except ValueError as error:
+                    raise StoreFailed(f"cannot authenticate with the store: {error}") from None
+                wrapper.addCustomHttpHeader("Authorization", header)
+            try:
+                response: HTTPResponse = wrapper.query().response
+                return response
+            except Unauthorized:
+                if self._authenticator and attempt == 1:
+                    self._authenticator.refused()
+                    continue
+                raise status_error(401) from None
+            except SPARQLWrapperException as error:
+                raise _refusal(error) from None
+            except urllib.error.HTTPError as error:
+                raise status_error(error.code) from None
+            except (urllib.error.URLError, OSError, HTTPException, ValueError) as error:
+                raise connection_error(error) from None
+        raise AssertionError("unreachable")
 
     def parse(self, body: bytes, media_type: str) -> QueryResult:
         """An answer the store gave as XML results or N-Triples."""
@@ -439,6 +460,11 @@ def status_error(status: int) -> KuopioGraphError:
         return StoreUnavailable(f"the store is unavailable (HTTP {status})")
     if status in TIMEOUT_STATUSES:
         return StoreTimeout(f"the store did not answer in time (HTTP {status})")
+    if status == 401:
+        return StoreFailed(
+            "the store asks for credentials it did not get or refused (HTTP 401): see"
+            f" {USER_VARIABLE} and {PASSWORD_VARIABLE}"
+        )
     return StoreFailed(f"the store answered with an error (HTTP {status})")
 
 
