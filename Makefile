@@ -1,10 +1,12 @@
 # Two entry points for a new machine: `make run` and `make test`.
 # Each creates the virtual environment it needs on first use; `make test` also installs what
-# the browser tests need: axe-core from the npm registry and Debian's Chromium.
+# the browser tests need, axe-core from the npm registry and Debian's Chromium, and the second
+# real store the remote-store tests start, Debian's Virtuoso Open Source 7.
 VENV ?= .venv
 BIN := $(VENV)/bin
 NODE_PACKAGES := node_modules/.package-lock.json
 CHROMIUM ?= /usr/bin/chromium
+VIRTUOSO ?= /usr/bin/virtuoso-t
 EDITOR_FILES := node_modules/@zazuko/yasqe/build/yasqe.min.js node_modules/@zazuko/yasqe/build/yasqe.min.css
 
 .PHONY: run test lint vendor
@@ -25,6 +27,13 @@ $(CHROMIUM):
 	$$sudo apt-get install --yes --no-install-recommends chromium \
 	  || { $$sudo apt-get update && $$sudo apt-get install --yes --no-install-recommends chromium; }
 
+# Left with no dba password, Debian's package keeps its own server disabled; the tests start
+# theirs with a database, ports and a user of their own.
+$(VIRTUOSO):
+	@command -v apt-get >/dev/null || { echo "install Virtuoso 7, or name it: make test VIRTUOSO=/path/to/virtuoso-t"; exit 1; }
+	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); install="env DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends virtuoso-opensource"; \
+	$$sudo $$install || { $$sudo apt-get update && $$sudo $$install; }
+
 run: $(BIN)/kuopio-graph
 	$(BIN)/kuopio-graph serve
 
@@ -33,8 +42,8 @@ lint: $(BIN)/kuopio-graph
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint $(NODE_PACKAGES) $(CHROMIUM)
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+test: lint $(NODE_PACKAGES) $(CHROMIUM) $(VIRTUOSO)
+	CHROMIUM=$(CHROMIUM) VIRTUOSO=$(VIRTUOSO) $(BIN)/pytest
 
 # Copy the query editor from the locked npm package into the app's static files (committed, so
 # the app needs no Node.js to run); run after changing its version in package.json.
