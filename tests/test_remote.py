@@ -367,7 +367,7 @@ def test_virtuoso_stops_a_query_at_the_time_limit_it_is_given_and_clients_get_50
     started = time.monotonic()
     answer = client.get("/sparql", query_string={"query": SLOW}, headers={"Accept": SPARQL_JSON})
     assert answer.status_code == 504
-    assert time.monotonic() - started < 2.0 + 1.5
+    assert time.monotonic() - started < 2.0 + 2
     assert answer.headers["Retry-After"]
 
 
