@@ -1,4 +1,5 @@
-"""Start and stop a real ``kuopio-graph serve`` on a free loopback port, for tests."""
+"""Start and stop a real ``kuopio-graph serve`` on a free loopback port, for tests, and the real
+SPARQL stores it can serve from: ``oxigraph serve`` and Virtuoso Open Source 7 (``virtuoso-t``)."""
 
 from __future__ import annotations
 
