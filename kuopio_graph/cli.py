@@ -411,7 +411,7 @@ def serve_remote(settings: Settings) -> None:
     "update_url",
     metavar="URL",
     help="Its SPARQL 1.1 Update endpoint (default: the store_update setting, else .../update"
-    " beside .../query or .../sparql).",
+    " beside .../query or .../sparql; Virtuoso: http://host:8890/sparql-auth).",
 )
 @click.option(
     "--graph",

@@ -105,15 +105,13 @@ def answer(store: GraphStore, job: QueryJob, max_results: int) -> QueryAnswer:
         fmt = find(RESULT_FORMATS, wanted)
         return QueryAnswer(result.kind, fmt.media_type, result.serialize(fmt))
     if isinstance(result.answer, ox.QueryTriples):
-        lines, truncated = _first_lines(
-            result.answer.serialize, ox.RdfFormat.N_TRIPLES, max_results
-        )
+        lines, truncated = first_lines(result.answer.serialize, ox.RdfFormat.N_TRIPLES, max_results)
         return graph_answer(lines, truncated, wanted, store.prefixes)
     if not isinstance(result.answer, ox.QuerySolutions):
         raise TypeError("the engine answers solutions, a boolean or triples")
     # SELECT: TSV writes one line per solution (plus a header), so the first lines are the
     # first solutions.
-    lines, truncated = _first_lines(
+    lines, truncated = first_lines(
         result.answer.serialize, ox.QueryResultsFormat.TSV, max_results + 1
     )
     return solutions_answer(lines, truncated, wanted)
@@ -174,7 +172,9 @@ class _Full(Exception):
     """Raised inside a serialiser to stop it at the line limit."""
 
 
-def _first_lines(write: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes, bool]:
+def first_lines(write: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes, bool]:
+    """What ``write(sink, format=fmt)`` writes, stopped after ``limit`` lines, and whether it
+    had more to write."""
     sink = _LineLimit(limit)
     try:
         write(sink, format=fmt)

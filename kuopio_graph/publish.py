@@ -5,10 +5,12 @@ graph, and each source's triples in its named graph; beside them a record graph 
 sources, so that the service knows them and the next publication knows what it replaces.
 Publishing goes in three steps:
 
-1. one SPARQL Update writes every graph under a temporary name (``…#next``) with
-   ``INSERT DATA``. One request, so that a blank node the merged graph shares with a source's
-   graph stays one node (the Graph Store Protocol sends each graph as a document of its own,
-   which would split it in two);
+1. one SPARQL Update writes every graph under a temporary name (``…#next``): the triples
+   without blank nodes with ``INSERT DATA``, those with blank nodes from the template of an
+   ``INSERT { … } WHERE {}`` (Virtuoso 7 refuses blank nodes in ``INSERT DATA``), and the merged
+   graph by adding each source's graph to the statements of no source (``ADD``). So a blank node
+   the merged graph shares with a source's graph stays one node, in any store (the Graph Store
+   Protocol sends each graph as a document of its own, which would split it in two);
 2. the temporary graphs are counted; if any count differs from here, they are dropped and
    nothing is replaced;
 3. one update moves each temporary graph onto its final name and drops the graphs of sources
@@ -19,23 +21,27 @@ Publishing goes in three steps:
 
 from __future__ import annotations
 
-import base64
 import io
 import urllib.error
 import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from http.client import HTTPException
 
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from .errors import KuopioGraphError
+from .authentication import Authenticator
+from .errors import KuopioGraphError, StoreFailed
 from .remote import HAD_MEMBER, Endpoint, RemoteStore, annex, connection_error, status_error
 from .store import GraphStore
 
 PUBLISH_TIMEOUT = 600.0
 """Seconds each step may take: a store takes a while to load or count a large dataset."""
 COUNTS = "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
+TEMPLATE_QUADS = 1000
+"""About the most statements with blank nodes one ``INSERT { … } WHERE {}`` writes."""
 
 
 class PublishError(KuopioGraphError):
@@ -65,6 +71,7 @@ def publish(
 ) -> Published:
     """Replace the dataset in the remote store with the contents of ``store``."""
     remote = RemoteStore(store.base, endpoint).with_timeout(PUBLISH_TIMEOUT)
+    authenticator = Authenticator(*endpoint.credentials) if endpoint.credentials else None
     dataset = endpoint.dataset_graph
     sources = store.graphs()
     record = [
@@ -77,12 +84,13 @@ def publish(
     expected = {graph: len(set(triples)) for graph, triples in contents.items()}
     temporary = {graph: annex(graph, "next") for graph in contents}
     previous = remote.recorded_sources() or []
-    _send_update(endpoint, update_url, _insert_data(contents, temporary), progress)
+    writing = _write(contents, temporary, dataset, sources)
+    _send_update(authenticator, update_url, writing, progress)
     try:
         _check_counts(remote, {temporary[graph]: count for graph, count in expected.items()})
     except KuopioGraphError:
         drop = [f"DROP SILENT GRAPH {ox.NamedNode(name)}" for name in temporary.values()]
-        _send_update(endpoint, update_url, " ;\n".join(drop).encode())
+        _send_update(authenticator, update_url, " ;\n".join(drop).encode())
         raise
     stale = [graph for graph in previous if graph not in contents]
     swap = [
@@ -90,30 +98,121 @@ def publish(
         for graph in contents
     ]
     swap += [f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in stale]
-    _send_update(endpoint, update_url, " ;\n".join(swap).encode())
+    _send_update(authenticator, update_url, " ;\n".join(swap).encode())
     _check_counts(remote, expected)
     return Published(expected, stale)
 
 
-def _insert_data(contents: dict[str, list[ox.Triple]], names: dict[str, str]) -> bytes:
-    """One update that empties each graph's temporary copy, then writes it with one
-    ``INSERT DATA`` (whose N-Triples lines are SPARQL triples as they are)."""
+Quad = tuple[str, ox.Triple]
+"""A statement and the graph it is written to."""
+
+
+def _write(
+    contents: dict[str, list[ox.Triple]], names: dict[str, str], dataset: str, sources: list[str]
+) -> bytes:
+    """One update that empties each graph's temporary copy and writes it: statements without
+    blank nodes in one ``INSERT DATA`` (whose N-Triples lines are SPARQL triples as they are),
+    those with blank nodes as templates, and the merged graph as its own statements plus each
+    source's graph."""
+    in_sources = {triple for source in sources for triple in contents[source]}
+    written = {graph: contents[graph] for graph in contents if graph != dataset}
+    written[dataset] = [triple for triple in contents[dataset] if triple not in in_sources]
+    quads = [(names[graph], triple) for graph, triples in written.items() for triple in triples]
+    plain = [quad for quad in quads if not _blank_nodes(quad[1])]
     parts = [f"DROP SILENT GRAPH {ox.NamedNode(names[graph])} ;\n".encode() for graph in contents]
-    parts.append(b"INSERT DATA {\n")
-    for graph, triples in contents.items():
-        parts.append(f"GRAPH {ox.NamedNode(names[graph])} {{\n".encode())
-        parts.append(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-        parts.append(b"}\n")
-    parts.append(b"}\n")
-    return b"".join(parts)
+    parts.append(b"INSERT DATA {\n" + _graphs(plain) + b"} ;\n")
+    for template in _templates([quad for quad in quads if _blank_nodes(quad[1])]):
+        parts.append(b"INSERT {\n" + _graphs(template) + b"} WHERE {} ;\n")
+    merged = ox.NamedNode(names[dataset])
+    parts += [
+        f"ADD SILENT GRAPH {ox.NamedNode(names[s])} TO GRAPH {merged} ;\n".encode() for s in sources
+    ]
+    return b"".join(parts).removesuffix(b" ;\n") + b"\n"
 
 
-def _send_update(endpoint: Endpoint, url: str, body: bytes, progress: bool = False) -> None:
-    """POST an update (``application/sparql-update``), with a progress bar over its bytes."""
+def _graphs(quads: Iterable[Quad]) -> bytes:
+    """``GRAPH <name> { … }`` blocks holding ``quads``, in N-Triples."""
+    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+    for graph, triple in quads:
+        by_graph[graph].append(triple)
+    return b"".join(
+        f"GRAPH {ox.NamedNode(graph)} {{\n".encode()
+        + (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        + b"}\n"
+        for graph, triples in by_graph.items()
+    )
+
+
+def _blank_nodes(triple: ox.Triple) -> list[ox.BlankNode]:
+    return [term for term in (triple.subject, triple.object) if isinstance(term, ox.BlankNode)]
+
+
+def _templates(quads: list[Quad]) -> Iterator[list[Quad]]:
+    """The statements with blank nodes in groups, each a template of its own: a template's
+    blank nodes are new nodes, so the statements of one node (and of the nodes it is joined to)
+    stay in one group; groups hold one graph's statements, up to about :data:`TEMPLATE_QUADS`.
+    (A node in two graphs' statements needs a template over both; Virtuoso 7 writes such a
+    template and then answers 500.)"""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def root(node: ox.BlankNode) -> ox.BlankNode:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for _, triple in quads:
+        first, *others = _blank_nodes(triple)
+        for other in others:
+            parent[root(other)] = root(first)
+    joined: dict[ox.BlankNode, list[Quad]] = defaultdict(list)
+    for quad in quads:
+        joined[root(_blank_nodes(quad[1])[0])].append(quad)
+    by_graphs: dict[frozenset[str], list[list[Quad]]] = defaultdict(list)
+    for group in joined.values():
+        by_graphs[frozenset(graph for graph, _ in group)].append(group)
+    for groups in by_graphs.values():
+        template: list[Quad] = []
+        for group in groups:
+            template += group
+            if len(template) >= TEMPLATE_QUADS:
+                yield template
+                template = []
+        if template:
+            yield template
+
+
+def _send_update(
+    authenticator: Authenticator | None, url: str, body: bytes, progress: bool = False
+) -> None:
+    """POST an update (``application/sparql-update``), with a progress bar over its bytes,
+    with the credentials the store asks for (sent again once if it refuses them)."""
     headers = {"Content-Type": "application/sparql-update", "Content-Length": str(len(body))}
-    if endpoint.credentials:
-        pair = ":".join(endpoint.credentials).encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    for attempt in (1, 2):
+        if authenticator:
+            try:
+                headers["Authorization"] = authenticator.header("POST", url)
+            except ValueError as error:
+                raise StoreFailed(f"cannot authenticate with the store: {error}") from None
+        try:
+            _post(url, body, headers, progress)
+            return
+        except urllib.error.HTTPError as error:
+            with error:
+                if error.code == 401 and authenticator and attempt == 1:
+                    authenticator.refused(error.headers)
+                    continue
+                if error.code in (404, 405):
+                    raise StoreFailed(
+                        f"{url} takes no updates (HTTP {error.code}): name the store's update"
+                        " endpoint with --update (Virtuoso's is …/sparql-auth)"
+                    ) from None
+                raise status_error(error.code) from None
+        except (urllib.error.URLError, OSError, HTTPException) as error:
+            raise connection_error(error) from None
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], progress: bool) -> None:
+    """POST ``body`` to ``url`` and read the answer."""
     with tqdm(
         total=len(body),
         unit="B",
@@ -124,13 +223,8 @@ def _send_update(endpoint: Endpoint, url: str, body: bytes, progress: bool = Fal
         reader = _Progress(body, bar)
         # The store's own URL, from the command line or settings.
         request = urllib.request.Request(url, data=reader, headers=headers, method="POST")  # noqa: S310
-        try:
-            with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT) as answer:  # noqa: S310
-                answer.read()
-        except urllib.error.HTTPError as error:
-            raise status_error(error.code) from None
-        except (urllib.error.URLError, OSError, HTTPException) as error:
-            raise connection_error(error) from None
+        with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT) as answer:  # noqa: S310
+            answer.read()
 
 
 class _Progress(io.BytesIO):

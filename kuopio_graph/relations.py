@@ -77,13 +77,15 @@ FOLLOWED_BY_DEFAULT = (PART_OF,)
 ORGANISATIONS = """
 SELECT DISTINCT ?class
 WHERE {
-  VALUES ?top {
-    org:Organization org:FormalOrganization org:OrganizationalUnit org:OrganizationalCollaboration
-  }
-  ?class rdfs:subClassOf* ?top .
+  { ?class rdfs:subClassOf* org:Organization }
+  UNION { ?class rdfs:subClassOf* org:FormalOrganization }
+  UNION { ?class rdfs:subClassOf* org:OrganizationalUnit }
+  UNION { ?class rdfs:subClassOf* org:OrganizationalCollaboration }
 }
 """
-"""The W3C ORG vocabulary's kinds of organisation and the ontology's classes under them."""
+"""The W3C ORG vocabulary's kinds of organisation and the ontology's classes under them. (Each
+kind named in the path itself: Virtuoso 7 follows a path of any length only from a term the
+query names there, not from a variable bound by ``VALUES``.)"""
 
 DATED = """
 SELECT DISTINCT ?event ?kind ?start ?end

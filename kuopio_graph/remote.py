@@ -9,15 +9,21 @@ merged, in one named graph (the *dataset graph*), each source's triples in a nam
 their own, as in the embedded store, and the list of the sources in a small record graph
 beside them. Every query names that dataset in the protocol (``default-graph-uri``,
 ``named-graph-uri``), so it sees what it would see embedded: the merged graph by default, the
-sources by ``GRAPH``, and nothing else the store holds.
+sources by ``GRAPH``, and nothing else the store holds. (Virtuoso 7 does not always keep to it:
+with ``BIND`` in a ``UNION`` inside ``GRAPH ?g``, ``?g`` can take any of its graphs.)
 
 Blank nodes are matched across answers (a page's statements, then its blank nodes' own), so the
-store must give a blank node the same label in every answer, as Oxigraph does.
+store must give a blank node the same label in every answer, as Oxigraph and Virtuoso do
+(:mod:`kuopio_graph.suitability` says so at start-up of a store that does not). Virtuoso writes
+a blank node ``nodeID://b1`` in results where N-Triples has ``_:b1``: both are read as ``_:b1``
+(:mod:`kuopio_graph.answers`).
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import time
 import urllib.error
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,10 +33,25 @@ from typing import Any
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
-from .errors import KuopioGraphError, QuerySyntaxError
-from .executor import QueryAnswer, QueryJob, graph_answer, solutions_answer, wanted_type
+from .answers import READ_SIZE, SOLUTIONS, TRIPLES, Answer, boolean, read_within
+from .authentication import Authenticator
+from .errors import (
+    KuopioGraphError,
+    QuerySyntaxError,
+    StoreFailed,
+    StoreTimeout,
+    StoreUnavailable,
+)
+from .executor import (
+    QueryAnswer,
+    QueryJob,
+    first_lines,
+    graph_answer,
+    solutions_answer,
+    wanted_type,
+)
 from .formats import RESULT_FORMATS, Format, find
 from .guard import check_query, query_dataset
 from .namespaces import prefixes
@@ -43,34 +64,22 @@ PASSWORD_VARIABLE = "KUOPIO_STORE_PASSWORD"  # noqa: S105 - a name, not a passwo
 """The environment variables the store's credentials are read from (never from settings or
 flags, so they appear in no command line, file or log)."""
 
-SOLUTIONS = "application/sparql-results+json"
-TABLE = "text/tab-separated-values"
-TRIPLES = "application/n-triples"
-ACCEPT = f"{SOLUTIONS}, {TRIPLES};q=0.9"
-"""What the library asks the store for: results as JSON, graphs as N-Triples."""
-MAX_ANSWER_BYTES = 512 * 1024 * 1024
-"""The most of one answer read from the store; past it, :class:`StoreFailed`."""
-READ_SIZE = 64 * 1024
 HAD_MEMBER = "http://www.w3.org/ns/prov#hadMember"
 """Links the dataset graph to each of its sources in the record graph."""
 UNAVAILABLE_STATUSES = {429, 502, 503}
 TIMEOUT_STATUSES = {408, 504}
-
-
-class StoreError(KuopioGraphError):
-    """The remote store could not give an answer: nothing is wrong with the request."""
-
-
-class StoreUnavailable(StoreError):
-    """The store could not be reached (it is down, refuses connections, or is overloaded)."""
-
-
-class StoreTimeout(StoreError):
-    """The store did not answer within the time limit."""
-
-
-class StoreFailed(StoreError):
-    """The store answered with an error of its own, or with something that is no answer."""
+VIRTUOSO = "Virtuoso/"
+"""How Virtuoso's ``Server`` header begins."""
+VIRTUOSO_DESCRIBE = 'define sql:describe-mode "CBD"'
+"""Virtuoso's pragma for a DESCRIBE that gives the resource's statements and those of its
+blank nodes (a concise bounded description), as Oxigraph's does; by default Virtuoso also gives
+statements that name the resource as their object."""
+VIRTUOSO_TIMED_OUT = "Virtuoso S1T00"
+"""How Virtuoso's 500 answer begins when a query ran past its MaxQueryExecutionTime."""
+LEADING_BASE = re.compile(r"(?:\s|#[^\n]*\n)*+BASE\s*<[^>]*>", re.IGNORECASE)
+"""A ``BASE`` declaration that opens a query, after any white space and comments (each part
+read one way only, and never given back: a client's text takes linear time however it is
+made)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,11 @@ class RemoteStore(Store):
         self.prefixes = prefixes(base)
         self.endpoint = endpoint
         self._sources: list[str] | None = None
+        self.virtuoso = False
+        """Whether the store said it is Virtuoso (in its ``Server`` header), whose DESCRIBE is
+        asked to describe as Oxigraph does."""
+        credentials = endpoint.credentials
+        self._authenticator = Authenticator(*credentials) if credentials else None
 
     def with_timeout(self, seconds: float) -> RemoteStore:
         """The same store, with another time limit (for building an index, or publishing)."""
@@ -171,18 +185,23 @@ class RemoteStore(Store):
         """Run a query with exactly the graphs given in the protocol (none: the store's own
         dataset) and read the whole answer, all before ``deadline`` (else the time limit)."""
         deadline = deadline or time.monotonic() + self.endpoint.timeout
-        with self.request(sparql, ACCEPT, default_graphs, named_graphs, deadline) as response:
-            media_type = response.headers.get_content_type()
-            body = read_within(response, deadline)
-        return self.parse(body, media_type)
+        accept = TRIPLES if query_kind(sparql, self) == "graph" else SOLUTIONS
+        with self.request(sparql, accept, default_graphs, named_graphs, deadline) as answer:
+            if answer.row_cap is not None:
+                raise StoreFailed(
+                    f"the store cut its answer at {answer.row_cap} rows; the service needs"
+                    " whole answers (Virtuoso: raise ResultSetMaxRows in [SPARQL] of"
+                    " virtuoso.ini)"
+                )
+            body = read_within(answer)
+        return self.parse(body, answer.media_type)
 
     def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
-        """The triples of a source's named graph, or of the dataset graph."""
+        """The triples of a source's named graph, or of the dataset graph. (Read as solutions:
+        Virtuoso cuts a CONSTRUCT at its row cap without saying so, but says so of a SELECT.)"""
         scope = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {scope} }}")
-        if not isinstance(result.answer, list):
-            raise StoreFailed("the store answered a CONSTRUCT with no triples")
-        yield from result.answer
+        for row in self.select(f"SELECT ?s ?p ?o WHERE {{ {scope} }}"):
+            yield _quad(row).triple
 
     def graphs(self) -> list[str]:
         """The sources' named graphs, sorted, as the record of the last publication lists
@@ -190,15 +209,23 @@ class RemoteStore(Store):
         if self._sources is None:
             self._sources = self.recorded_sources()
             if self._sources is None:
-                found = self.query_with("SELECT DISTINCT ?graph WHERE { GRAPH ?graph {} }", (), ())
                 self._sources = sorted(
                     name
-                    for name in self._values(found, "graph")
+                    for name in self._named_graphs()
                     if name.startswith(self.base)
                     and name != self.endpoint.dataset_graph
                     and "#" not in name
                 )
         return self._sources
+
+    def _named_graphs(self) -> list[str]:
+        """Every named graph in the store (Virtuoso 7 finds none with an empty pattern)."""
+        for pattern in ("{}", "{ ?s ?p ?o }"):
+            query = f"SELECT DISTINCT ?graph WHERE {{ GRAPH ?graph {pattern} }}"
+            found = self._values(self.query_with(query, (), ()), "graph")
+            if found:
+                return found
+        return []
 
     def recorded_sources(self) -> list[str] | None:
         """The sources the record of the last publication lists, or None if there is none."""
@@ -228,6 +255,15 @@ class RemoteStore(Store):
         declared = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in self.prefixes.items())
         return f"BASE <{self.base}id/>\n{declared}"
 
+    def with_prologue(self, query: str) -> str:
+        """``query`` after the prologue; after its own base, if it begins by declaring one
+        (Virtuoso 7 takes ``BASE`` only before every ``PREFIX``, as SPARQL 1.0 did)."""
+        declared = LEADING_BASE.match(query)
+        if declared is None:
+            return self.prologue() + query
+        prefixes = self.prologue().partition("\n")[2]
+        return f"{query[: declared.end()]}\n{prefixes}{query[declared.end() :]}"
+
     def request(
         self,
         text: str,
@@ -235,16 +271,15 @@ class RemoteStore(Store):
         default_graphs: Sequence[str],
         named_graphs: Sequence[str],
         deadline: float,
-    ) -> HTTPResponse:
+    ) -> Answer:
         """Send the query ``text``, after the prologue, to the store with exactly the graphs
-        given in the protocol, and return the open response (a 200 with a whole answer)."""
+        given in the protocol, and return its answer, open (a 200 the store did not cut
+        short at its time limit)."""
         wrapper = SPARQLWrapper(self.endpoint.query_url)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)  # the graphs go in the body, not in the URL
         wrapper.setOnlyConneg(True)  # no format=… parameters: the Accept header says it
         wrapper.addCustomHttpHeader("Accept", accept)
-        if self.endpoint.credentials:
-            wrapper.setCredentials(*self.endpoint.credentials)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise StoreTimeout(f"the store did not answer within {self.endpoint.timeout:g} s")
@@ -257,33 +292,60 @@ class RemoteStore(Store):
             wrapper.addParameter("default-graph-uri", graph)
         for graph in named_graphs:
             wrapper.addParameter("named-graph-uri", graph)
-        wrapper.setQuery(self.prologue() + text)
+        text = self.with_prologue(text)
+        if self.virtuoso and accept == TRIPLES:
+            # A graph answer: a DESCRIBE, described as Oxigraph does (the resource's statements
+            # and its blank nodes', not also those that name it), or a CONSTRUCT, which the
+            # pragma leaves as it is.
+            text = f"{VIRTUOSO_DESCRIBE}\n{text}"
+        wrapper.setQuery(text)
         # SPARQLWrapper tells a query from an update by keywords anywhere in the text (a prefix
         # named "load:" would make it an update); this is always a query, checked as one here.
         wrapper.queryType = SELECT
-        try:
-            response: HTTPResponse = wrapper.query().response
-        except SPARQLWrapperException as error:
-            raise _refusal(error) from None
-        except urllib.error.HTTPError as error:
-            raise status_error(error.code) from None
-        except (urllib.error.URLError, OSError, HTTPException, ValueError) as error:
-            raise connection_error(error) from None
+        response = self._send(wrapper, deadline)
+        self.virtuoso = self.virtuoso or (response.getheader("Server") or "").startswith(VIRTUOSO)
         if response.status != 200 or response.headers.get("X-SQL-State"):
             # 206, or Virtuoso's "anytime" answer: cut short by the store's own time limit.
             response.close()
             raise StoreTimeout("the store gave only part of the answer within its time limit")
-        return response
+        return Answer(response, deadline)
+
+    def _send(self, wrapper: SPARQLWrapper, deadline: float) -> HTTPResponse:
+        """Send the request, with the credentials the store asks for (once more if it refuses
+        them: a digest's nonce expires)."""
+        for attempt in (1, 2):
+            if self._authenticator:
+                remaining = max(deadline - time.monotonic(), 0.001)
+                try:
+                    header = self._authenticator.header("POST", wrapper.endpoint, remaining)
+                except ValueError as error:
+                    raise StoreFailed(f"cannot authenticate with the store: {error}") from None
+                wrapper.addCustomHttpHeader("Authorization", header)
+            try:
+                response: HTTPResponse = wrapper.query().response
+                return response
+            except Unauthorized:
+                if self._authenticator and attempt == 1:
+                    self._authenticator.refused()
+                    continue
+                raise status_error(401) from None
+            except SPARQLWrapperException as error:
+                raise _refusal(error) from None
+            except urllib.error.HTTPError as error:
+                raise status_error(error.code) from None
+            except (urllib.error.URLError, OSError, HTTPException, ValueError) as error:
+                raise connection_error(error) from None
+        raise AssertionError("unreachable")
 
     def parse(self, body: bytes, media_type: str) -> QueryResult:
-        """An answer the store gave as JSON results or N-Triples."""
+        """An answer the store gave as XML results or N-Triples."""
         try:
             if media_type == TRIPLES:
                 quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
                 triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
                 return QueryResult("graph", triples, self.prefixes)
             if media_type == SOLUTIONS:
-                answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
                 kind: QueryKind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
                 return QueryResult(kind, answer, self.prefixes)
         except SyntaxError as error:
@@ -307,7 +369,7 @@ class RemoteQueries:
         check_query(job.query, sources, store.prefixes, job.has_protocol_dataset)
         kind = query_kind(job.query, store)
         wanted = wanted_type(job, kind)
-        accept = {"select": TABLE, "graph": TRIPLES, "ask": SOLUTIONS}[kind]
+        accept = TRIPLES if kind == "graph" else SOLUTIONS
         # The protocol's graphs take the place of the query's own FROM: send those when the
         # client gave none, so that no store falls back to every graph it holds.
         named_in_query = query_dataset(job.query, store.prefixes)
@@ -318,25 +380,37 @@ class RemoteQueries:
                 store.endpoint.dataset_graph
             ]
             named = _known(job.named_graphs, sources, store.endpoint) or sources
-        # TSV has a header line, then a line per solution; N-Triples a line per triple.
-        limit = self.max_results + 1 if kind == "select" else self.max_results
-        with store.request(job.query, accept, default, named, deadline) as response:
-            media_type = response.headers.get_content_type()
-            if media_type != accept:
-                raise StoreFailed(f"the store answered with {media_type}, not {accept}")
-            body = read_within(response, deadline, limit if kind != "ask" else 0)
+        with store.request(job.query, accept, default, named, deadline) as answer:
+            if answer.media_type != accept:
+                raise StoreFailed(f"the store answered with {answer.media_type}, not {accept}")
+            if answer.row_cap is not None and answer.row_cap <= self.max_results:
+                raise StoreFailed(f"the store cut its answer at {answer.row_cap} rows")
+            try:
+                return self._answer(answer, kind, wanted)
+            except SyntaxError as error:
+                raise StoreFailed(f"the store's answer ({accept}) did not parse: {error}") from None
+
+    def _answer(self, answer: Answer, kind: QueryKind, wanted: str) -> QueryAnswer:
+        """The store's answer in the ``wanted`` format, read no further than the result cap:
+        N-Triples by lines, results as the parser streams them (through TSV, a line a row)."""
+        if kind == "graph":
+            lines = read_within(answer, self.max_results).splitlines(keepends=True)
+            body = b"".join(lines[: self.max_results])
+            truncated = len(lines) > self.max_results
+            return graph_answer(body, truncated, wanted, self.store.prefixes)
+        stream = io.BufferedReader(answer, READ_SIZE)
+        solutions = ox.parse_query_results(stream, format=ox.QueryResultsFormat.XML)
         if kind == "ask":
             fmt = find(RESULT_FORMATS, wanted)
-            return QueryAnswer(kind, fmt.media_type, store.parse(body, media_type).serialize(fmt))
-        lines = body.splitlines(keepends=True)
-        truncated = len(lines) > limit
-        body = b"".join(lines[:limit])
-        try:
-            if kind == "graph":
-                return graph_answer(body, truncated, wanted, store.prefixes)
-            return solutions_answer(body, truncated, wanted)
-        except SyntaxError as error:
-            raise StoreFailed(f"the store's answer ({media_type}) did not parse: {error}") from None
+            result = QueryResult("ask", boolean(solutions), self.store.prefixes)
+            return QueryAnswer(kind, fmt.media_type, result.serialize(fmt))
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise StoreFailed("the store answered a SELECT with a boolean")
+        # TSV has a header line, then a line per solution.
+        table, truncated = first_lines(
+            solutions.serialize, ox.QueryResultsFormat.TSV, self.max_results + 1
+        )
+        return solutions_answer(table, truncated, wanted)
 
     def close(self) -> None:
         """Nothing to release: each query is a request of its own."""
@@ -381,29 +455,6 @@ def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     return f"{head}WHERE {{ {values}{rest}"
 
 
-def read_within(response: HTTPResponse, deadline: float, lines: int = 0) -> bytes:
-    """The response's body, read before the monotonic ``deadline``; with ``lines``, no further
-    than the line after the first ``lines`` (what follows is not read at all)."""
-    chunks = bytearray()
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise StoreTimeout("the store did not answer within the time limit")
-            chunk = response.read1(READ_SIZE)
-            if not chunk:
-                return bytes(chunks)
-            chunks += chunk
-            if lines and chunks.count(b"\n") > lines:
-                return bytes(chunks)
-            if len(chunks) > MAX_ANSWER_BYTES:
-                raise StoreFailed(f"the store's answer is larger than {MAX_ANSWER_BYTES} bytes")
-    except TimeoutError:
-        raise StoreTimeout("the store did not answer within the time limit") from None
-    except (OSError, HTTPException, ValueError) as error:
-        raise StoreUnavailable(f"the store stopped answering: {error}") from None
-
-
 def status_error(status: int) -> KuopioGraphError:
     """The library's error for an HTTP error status of the store (its body is not passed on:
     it may hold the store's internals)."""
@@ -411,6 +462,11 @@ def status_error(status: int) -> KuopioGraphError:
         return StoreUnavailable(f"the store is unavailable (HTTP {status})")
     if status in TIMEOUT_STATUSES:
         return StoreTimeout(f"the store did not answer in time (HTTP {status})")
+    if status == 401:
+        return StoreFailed(
+            "the store asks for credentials it did not get or refused (HTTP 401): see"
+            f" {USER_VARIABLE} and {PASSWORD_VARIABLE}"
+        )
     return StoreFailed(f"the store answered with an error (HTTP {status})")
 
 
@@ -427,6 +483,8 @@ def _refusal(error: SPARQLWrapperException) -> KuopioGraphError:
     if type(error).__name__ == "QueryBadFormed":
         detail = " ".join(str(error).split())[:500]
         return QuerySyntaxError(f"the store refused the query: {detail}")
+    if VIRTUOSO_TIMED_OUT in str(error):
+        return StoreTimeout("the store stopped the query at its own time limit")
     status = {"EndPointNotFound": 404, "Unauthorized": 401, "URITooLong": 414}
     return status_error(status.get(type(error).__name__, 500))
 

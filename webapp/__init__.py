@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestURITooLarge
 
 from kuopio_graph import Settings, Store, ValidationReport, discover, load
 from kuopio_graph.remote import RemoteStore, remote_store
+from kuopio_graph.suitability import check_store
 
 from . import completion, dataset, errors, members, pages, relationships, search, sparql
 from .access_log import AccessLog
@@ -48,8 +49,11 @@ def create_app(
     if isinstance(app.json, DefaultJSONProvider):
         app.json.ensure_ascii = False  # "kansainvälinen", not "kansainv\u00e4linen"
     app.config.from_mapping(config or {})
-    if store is None:
-        store = remote_store(settings) if settings.store else load(settings)
+    if store is None and settings.store:
+        store = remote_store(settings)
+        check_store(store, settings.max_results)
+    elif store is None:
+        store = load(settings)
     # A remote store's dataset was published from files elsewhere; none are read here.
     files = [] if isinstance(store, RemoteStore) else discover(settings)
     app.extensions[EXTENSION_KEY] = Publication.build(settings, store, files, report)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 )
 
-from kuopio_graph.remote import StoreError, StoreTimeout, StoreUnavailable
+from kuopio_graph.errors import StoreError, StoreTimeout, StoreUnavailable
 
 from .i18n import choose_language
 from .negotiation import HTML, prefers_html

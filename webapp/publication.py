@@ -42,11 +42,12 @@ from kuopio_graph.description import (
     summarise,
     void_description,
 )
+from kuopio_graph.errors import StoreError
 from kuopio_graph.executor import QueryPool, QueryRunner
 from kuopio_graph.formats import Format, find
 from kuopio_graph.load import read_source
 from kuopio_graph.relations import organisation_classes
-from kuopio_graph.remote import RemoteQueries, RemoteStore, StoreError
+from kuopio_graph.remote import RemoteQueries, RemoteStore
 from kuopio_graph.search import SearchIndex
 
 from .budget import Budgets

@@ -21,13 +21,12 @@ from werkzeug.exceptions import (
 from kuopio_graph.describe import best_label, labels
 from kuopio_graph.description import PREFIXES as DESCRIPTION_PREFIXES
 from kuopio_graph.description import service_description
-from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
+from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError, StoreError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
 from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
 from kuopio_graph.guard import QueryRefused
 from kuopio_graph.namespaces import compact
-from kuopio_graph.remote import StoreError
 from kuopio_graph.serialize import serialize_graph
 from kuopio_graph.spreadsheet import spreadsheet_csv
 
