@@ -7,8 +7,6 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import parseUpdate
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -25,7 +23,7 @@ from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
 from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
-from kuopio_graph.guard import QueryRefused
+from kuopio_graph.guard import UPDATE_REFUSED, QueryRefused
 from kuopio_graph.namespaces import compact
 from kuopio_graph.remote import StoreError
 from kuopio_graph.serialize import serialize_graph
@@ -60,7 +58,7 @@ TRUNCATED_HEADER = "Result-Truncated"
 class UpdateRefused(BadRequest):
     """SPARQL Update sent to the query endpoint."""
 
-    description = "SPARQL Update is not accepted: this endpoint is read-only."
+    description = UPDATE_REFUSED
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
@@ -176,15 +174,15 @@ def run(
         raise  # the store's trouble, not the client's: answered 502/503/504, not charged
     except KuopioGraphError as error:
         publication.budgets.charge_error(client)
-        raise _http_error(query, error) from None
+        raise _http_error(error) from None
     finally:
         publication.budgets.charge_time(client, time.monotonic() - started)
 
 
-def _http_error(query: str, error: KuopioGraphError) -> HTTPException:
+def _http_error(error: KuopioGraphError) -> HTTPException:
     """The HTTP error that tells the client what went wrong with its query."""
     if isinstance(error, QuerySyntaxError):
-        return _syntax_error(query, str(error))
+        return BadRequest(f"SPARQL syntax error: {error}")
     if isinstance(error, QueryRefused | InvalidIRI):
         return BadRequest(str(error))
     if isinstance(error, NoFormatForResult):
@@ -300,15 +298,6 @@ def _acceptable(offers: tuple[str, ...], kind: str) -> str | None:
         return negotiate(offers, table, kind)
     except NotAcceptable:
         return None
-
-
-def _syntax_error(query: str, message: str) -> BadRequest:
-    """A 400 with the parser's message, or the refusal if the text is an update."""
-    try:
-        parseUpdate(query)
-    except ParseBaseException:
-        return BadRequest(f"SPARQL syntax error: {message}")
-    return UpdateRefused()
 
 
 def _unavailable(message: str) -> ServiceUnavailable:
