@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .errors import KuopioGraphError, QuerySyntaxError
+from .errors import KuopioGraphError, QueryNotSupported, QuerySyntaxError
 from .executor import QueryAnswer, QueryJob, graph_answer, solutions_answer, wanted_type
 from .formats import RESULT_FORMATS, Format, find
 from .guard import check_query, query_dataset
@@ -350,6 +350,8 @@ def query_kind(query: str, store: RemoteStore) -> QueryKind:
         parsed = ox.Store().query(query, base_iri=f"{store.base}id/", prefixes=store.prefixes)
     except SyntaxError as error:
         raise QuerySyntaxError(" ".join(str(error).split())) from None
+    except RuntimeError as error:  # a function Oxigraph does not know
+        raise QueryNotSupported(str(error)) from None
     if isinstance(parsed, ox.QuerySolutions):
         return "select"
     return "ask" if isinstance(parsed, ox.QueryBoolean) else "graph"

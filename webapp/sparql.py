@@ -19,7 +19,7 @@ from werkzeug.exceptions import (
 from kuopio_graph.describe import best_label, labels
 from kuopio_graph.description import PREFIXES as DESCRIPTION_PREFIXES
 from kuopio_graph.description import service_description
-from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
+from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QueryNotSupported, QuerySyntaxError
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
 from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
@@ -183,7 +183,7 @@ def _http_error(error: KuopioGraphError) -> HTTPException:
     """The HTTP error that tells the client what went wrong with its query."""
     if isinstance(error, QuerySyntaxError):
         return BadRequest(f"SPARQL syntax error: {error}")
-    if isinstance(error, QueryRefused | InvalidIRI):
+    if isinstance(error, QueryRefused | QueryNotSupported | InvalidIRI):
         return BadRequest(str(error))
     if isinstance(error, NoFormatForResult):
         offers = RESULT_OFFERS if error.kind != "graph" else RDF_OFFERS
