@@ -17,6 +17,7 @@ from kuopio_graph import GraphStore, Settings
 from webapp import create_app
 from webapp.budget import WINDOW, Budgets
 from webapp.caching import ResponseCache
+from webapp.limits import MAX_HEADER_LINE, MAX_HEADERS
 from webapp.publication import Publication
 
 JSON = "application/sparql-results+json"
@@ -80,6 +81,32 @@ def test_large_bodies_answer_413(client: FlaskClient) -> None:
     body = "SELECT * WHERE { ?s ?p ?o } # " + "x" * (2 * 1024 * 1024)
     response = client.post("/sparql", data=body, content_type="application/sparql-query")
     assert response.status_code == 413
+
+
+def test_long_header_lines_answer_431(client: FlaskClient) -> None:
+    fits = {"Accept": JSON, "X-Note": "x" * (MAX_HEADER_LINE - len("X-Note: "))}
+    assert client.get("/sparql", query_string={"query": LIGHT}, headers=fits).status_code == 200
+    too_long = {**fits, "X-Note": fits["X-Note"] + "x"}
+    response = client.get("/sparql", query_string={"query": LIGHT}, headers=too_long)
+    assert response.status_code == 431
+    assert "X-Note" in response.get_data(as_text=True)
+
+
+def test_headers_past_64_kb_in_all_answer_431(client: FlaskClient) -> None:
+    line = "x" * (MAX_HEADER_LINE - 100)
+    headers = {f"X-Note-{i}": line for i in range(MAX_HEADERS // MAX_HEADER_LINE + 1)}
+    response = client.get("/", headers=headers)
+    assert response.status_code == 431
+    assert f"{MAX_HEADERS:,}" in response.get_data(as_text=True)
+
+
+def test_a_kept_answer_is_not_given_to_a_request_with_headers_past_the_limits(
+    client: FlaskClient,
+) -> None:
+    query = {"query": LIGHT + " # kept, then asked with a long header"}
+    assert client.get("/sparql", query_string=query, headers={"Accept": JSON}).status_code == 200
+    long_header = {"Accept": JSON, "X-Note": "x" * MAX_HEADER_LINE}
+    assert client.get("/sparql", query_string=query, headers=long_header).status_code == 431
 
 
 def test_deep_nesting_is_refused_before_the_engine_sees_it(client: FlaskClient) -> None:
