@@ -243,7 +243,8 @@ class _Reader:
         self.level = 0
         self.multiplier = 1
         self.expecting: str | None = None
-        """After FROM, PREFIX or BASE: "from", "from named", "prefix", "base", or "ex:"."""
+        """What the next token is: after FROM, "from" or "from named"; after PREFIX, "prefix",
+        then the prefix declared ("ex:"); after BASE or VERSION, "base" or "version"."""
         self.prologue = True
         self.last_word = ""
         """The last word read, for the function a "(" opens."""
@@ -303,8 +304,8 @@ class _Reader:
                 self.expecting = "from named"
             else:
                 self.unclear(start, "a word holds FROM but does not end with it")
-        elif self.prologue and name in ("prefix", "base"):
-            self.expecting = name
+        elif self.prologue and name in ("prefix", "base", "version"):
+            self.expecting = name  # BASE and VERSION take one token, PREFIX two
         elif self.prologue:
             self.prologue = False
             self.found.update = name.startswith(UPDATES)
@@ -315,7 +316,7 @@ class _Reader:
                 self.deeper(name.count("-"), start)
 
     def expected(self, kind: str, text: str, start: int) -> None:
-        """Read the token after FROM, FROM NAMED, PREFIX or BASE."""
+        """Read the token after FROM, FROM NAMED, PREFIX, BASE or VERSION."""
         expecting, self.expecting = self.expecting or "", None
         if expecting == "prefix":
             if kind == "pname" and text.endswith(":"):

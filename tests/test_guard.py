@@ -201,6 +201,10 @@ def test_whatever_oxigraph_runs_as_service_is_refused(
         ("ASK FROMNAMED ex:graph {}", ([], [GRAPH])),
         ("PREFIX g: <http://example.org/gr> ASK FROM g:aph {}", ([f"{EX}graph"], [])),
         ("PREFIXex: <http://example.org/other/> ASK FROM ex:graph {}", ([f"{EX}other/graph"], [])),
+        (
+            'VERSION "1.2" PREFIX ex: <http://example.org/other/> ASK FROM ex:graph {}',
+            ([f"{EX}other/graph"], []),
+        ),
         ("ASK FROM <http://example.org/gr\\u0061ph> {}", ([GRAPH], [])),
         ("ASK FROM ex:graph.x {}", ([f"{EX}graph.x"], [])),
         ("# FROM <http://elsewhere/>\nASK { ?from ?p ex:fromage }", None),
