@@ -174,7 +174,7 @@ PARTS = st.fixed_dictionaries(
 
 
 @hypothesis_settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=800, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(parts=PARTS)
 def test_whatever_oxigraph_runs_as_service_is_refused(
