@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from webapp import create_app
 from webapp.server import serve
 
-from .errors import KuopioGraphError, LoadError, QuerySyntaxError
+from .errors import KuopioGraphError, LoadError, QueryNotSupported, QuerySyntaxError
 from .export import export
 from .formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, find
 from .guard import QueryRefused, check_query
@@ -180,7 +180,7 @@ def query_command(
     except QuerySyntaxError as error:
         click.echo(f"Query syntax error: {error}", err=True)
         sys.exit(EXIT_INVALID)
-    except QueryRefused as error:
+    except (QueryRefused, QueryNotSupported) as error:
         click.echo(f"Query refused: {error}", err=True)
         sys.exit(EXIT_INVALID)
     except KuopioGraphError as error:

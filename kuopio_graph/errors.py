@@ -32,6 +32,11 @@ class QuerySyntaxError(KuopioGraphError):
     """A SPARQL query did not parse; the message is the parser's."""
 
 
+class QueryNotSupported(KuopioGraphError):
+    """A query the engine reads but cannot run, such as one calling a function it does not
+    know; the message is the engine's."""
+
+
 class UnknownFormat(KuopioGraphError):
     """A format name or media type that no serialiser handles."""
 

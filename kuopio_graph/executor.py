@@ -15,7 +15,6 @@ import os
 import queue
 import resource
 import signal
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,8 +27,6 @@ from .formats import RDF_FORMATS, RESULT_FORMATS, find
 from .guard import check_query
 from .serialize import serialize_triples
 from .store import GraphStore, QueryKind
-
-RECURSION_LIMIT = 40_000
 
 
 @dataclass(frozen=True)
@@ -266,9 +263,6 @@ def _serve(connection: Connection, store: GraphStore, max_results: int, memory: 
     limit = _mapped_bytes() + memory
     if address_space == resource.RLIM_INFINITY or limit < address_space:
         resource.setrlimit(resource.RLIMIT_AS, (limit, address_space))
-    # rdflib's parser (in the query check) recurses deeply on nested brackets: allow for
-    # the deepest nesting the check admits.
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     while True:
         try:
             job = connection.recv()

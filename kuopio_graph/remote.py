@@ -39,6 +39,7 @@ from .answers import READ_SIZE, SOLUTIONS, TRIPLES, Answer, boolean, read_within
 from .authentication import Authenticator
 from .errors import (
     KuopioGraphError,
+    QueryNotSupported,
     QuerySyntaxError,
     StoreFailed,
     StoreTimeout,
@@ -424,6 +425,8 @@ def query_kind(query: str, store: RemoteStore) -> QueryKind:
         parsed = ox.Store().query(query, base_iri=f"{store.base}id/", prefixes=store.prefixes)
     except SyntaxError as error:
         raise QuerySyntaxError(" ".join(str(error).split())) from None
+    except RuntimeError as error:  # a function Oxigraph does not know
+        raise QueryNotSupported(str(error)) from None
     if isinstance(parsed, ox.QuerySolutions):
         return "select"
     return "ask" if isinstance(parsed, ox.QueryBoolean) else "graph"

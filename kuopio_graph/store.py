@@ -14,7 +14,7 @@ from typing import Literal, TypeAlias
 
 import pyoxigraph as ox
 
-from .errors import InvalidIRI, QuerySyntaxError, UnknownFormat
+from .errors import InvalidIRI, QueryNotSupported, QuerySyntaxError, UnknownFormat
 from .formats import Format
 from .namespaces import prefixes
 from .serialize import serialize_triples
@@ -159,6 +159,8 @@ class GraphStore(Store):
         except SyntaxError as error:
             # The parser's message, on one line: it can list character ranges over several.
             raise QuerySyntaxError(" ".join(str(error).split())) from None
+        except RuntimeError as error:  # what Oxigraph raises for a function it does not know
+            raise QueryNotSupported(str(error)) from None
         kind: QueryKind = (
             "select"
             if isinstance(answer, ox.QuerySolutions)

@@ -12,7 +12,6 @@ from typing import Any
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
-from werkzeug.exceptions import RequestURITooLarge
 
 from kuopio_graph import Settings, Store, ValidationReport, discover, load
 from kuopio_graph.remote import RemoteStore, remote_store
@@ -22,6 +21,7 @@ from . import completion, dataset, errors, members, pages, relationships, search
 from .access_log import AccessLog
 from .caching import ResponseCache, mark_cacheable
 from .i18n import choose_language
+from .limits import MAX_BODY_LENGTH, refuse_large_headers, refuse_long_urls
 from .negotiation import HTML
 from .proxies import TrustedProxies
 from .publication import EXTENSION_KEY, Publication, get_publication
@@ -75,6 +75,7 @@ def create_app(
     ):
         app.register_blueprint(blueprint)
     app.context_processor(template_helpers)
+    app.before_request(refuse_large_headers)
     app.before_request(refuse_long_urls)
     app.after_request(add_caching_headers)
     app.after_request(mark_cacheable)
@@ -91,21 +92,6 @@ def create_app(
             app.wsgi_app, settings.proxy_networks
         )
     return app
-
-
-MAX_BODY_LENGTH = 1024 * 1024
-"""The largest request body accepted (a POSTed query); past it, 413."""
-MAX_URL_LENGTH = 8190
-"""The longest request target answered; past it, 414."""
-
-
-def refuse_long_urls() -> None:
-    """414 URI Too Long for a request target past :data:`MAX_URL_LENGTH`."""
-    target = request.environ.get("RAW_URI") or request.full_path
-    if len(target) > MAX_URL_LENGTH:
-        raise RequestURITooLarge(
-            f"the URL is longer than {MAX_URL_LENGTH} characters; POST long queries instead"
-        )
 
 
 def add_caching_headers(response: Response) -> Response:

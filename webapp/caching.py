@@ -5,7 +5,8 @@ everything the answer depends on (method, path, query string, the headers that s
 representation, the address the client reached the service at, and a POST's body) gets the
 earlier answer's bytes back. The app says which
 answers may be kept (:func:`mark_cacheable`); conditional requests always reach the app, which
-answers them with 304 when the client's copy is current.
+answers them with 304 when the client's copy is current, and so do requests whose headers are
+past the limits, which the app refuses.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 from flask import Response, request
 
 from kuopio_graph.cache import AnswerCache
+
+from .limits import header_problem
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -78,6 +81,8 @@ class ResponseCache:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "POST") or any(h in environ for h in CONDITIONAL_HEADERS):
             return None
+        if header_problem(environ) is not None:
+            return None  # the app refuses it, whatever an equal request got
         body = b""
         if method == "POST":
             length = environ.get("CONTENT_LENGTH") or ""

@@ -18,7 +18,7 @@ from granian.server import MPServer
 
 from kuopio_graph import Settings
 
-from . import MAX_URL_LENGTH
+from .limits import HEAD_BUFFER
 from .publication import EXTENSION_KEY
 
 
@@ -32,8 +32,9 @@ def server(app: Flask, settings: Settings) -> MPServer:
         interface=Interfaces.WSGI,
         workers=settings.workers,
         blocking_threads=settings.threads,
-        # Room for the longest request target the app answers (it gives 414 past that).
-        http1_settings=HTTP1Settings(max_buffer_size=MAX_URL_LENGTH + 64 * 1024),
+        # Room for the longest request line and headers the app answers (it gives 414 and 431
+        # past them); Granian answers 431 to a head that does not fit.
+        http1_settings=HTTP1Settings(max_buffer_size=HEAD_BUFFER),
         # A worker that dies is replaced, forked again from this process.
         respawn_failed_workers=True,
         respawn_interval=0.5,

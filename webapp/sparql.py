@@ -7,8 +7,6 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import parseUpdate
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -21,11 +19,17 @@ from werkzeug.exceptions import (
 from kuopio_graph.describe import best_label, labels
 from kuopio_graph.description import PREFIXES as DESCRIPTION_PREFIXES
 from kuopio_graph.description import service_description
-from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError, StoreError
+from kuopio_graph.errors import (
+    InvalidIRI,
+    KuopioGraphError,
+    QueryNotSupported,
+    QuerySyntaxError,
+    StoreError,
+)
 from kuopio_graph.executor import NotAcceptable as NoFormatForResult
 from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
 from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
-from kuopio_graph.guard import QueryRefused
+from kuopio_graph.guard import UPDATE_REFUSED, QueryRefused
 from kuopio_graph.namespaces import compact
 from kuopio_graph.serialize import serialize_graph
 from kuopio_graph.spreadsheet import spreadsheet_csv
@@ -59,7 +63,7 @@ TRUNCATED_HEADER = "Result-Truncated"
 class UpdateRefused(BadRequest):
     """SPARQL Update sent to the query endpoint."""
 
-    description = "SPARQL Update is not accepted: this endpoint is read-only."
+    description = UPDATE_REFUSED
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
@@ -175,16 +179,16 @@ def run(
         raise  # the store's trouble, not the client's: answered 502/503/504, not charged
     except KuopioGraphError as error:
         publication.budgets.charge_error(client)
-        raise _http_error(query, error) from None
+        raise _http_error(error) from None
     finally:
         publication.budgets.charge_time(client, time.monotonic() - started)
 
 
-def _http_error(query: str, error: KuopioGraphError) -> HTTPException:
+def _http_error(error: KuopioGraphError) -> HTTPException:
     """The HTTP error that tells the client what went wrong with its query."""
     if isinstance(error, QuerySyntaxError):
-        return _syntax_error(query, str(error))
-    if isinstance(error, QueryRefused | InvalidIRI):
+        return BadRequest(f"SPARQL syntax error: {error}")
+    if isinstance(error, QueryRefused | QueryNotSupported | InvalidIRI):
         return BadRequest(str(error))
     if isinstance(error, NoFormatForResult):
         offers = RESULT_OFFERS if error.kind != "graph" else RDF_OFFERS
@@ -299,15 +303,6 @@ def _acceptable(offers: tuple[str, ...], kind: str) -> str | None:
         return negotiate(offers, table, kind)
     except NotAcceptable:
         return None
-
-
-def _syntax_error(query: str, message: str) -> BadRequest:
-    """A 400 with the parser's message, or the refusal if the text is an update."""
-    try:
-        parseUpdate(query)
-    except ParseBaseException:
-        return BadRequest(f"SPARQL syntax error: {message}")
-    return UpdateRefused()
 
 
 def _unavailable(message: str) -> ServiceUnavailable:
