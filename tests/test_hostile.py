@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from servers import Service, start_remote_service, start_service, stop_oxigraph, stop_service
+from servers import Service, start_remote_service, start_service, stop_service, stop_store
 
 from kuopio_graph.guard import MAX_DEPTH, MAX_REREADS
 from kuopio_graph.scan import scan
@@ -42,7 +42,7 @@ def service(
     finally:
         stop_service(running)
         if server is not None:
-            stop_oxigraph(server)
+            stop_store(server)
 
 
 @dataclass(frozen=True)
