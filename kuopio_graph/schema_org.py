@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from .catalogue import PUBLIC, catalogue_iri
-from .description import dataset_iri
+from .dataset_description import dataset_iri
 from .store import Store
 
 SCHEMA = "https://schema.org/"
