@@ -56,17 +56,8 @@ from .namespaces import DEFAULT_BASE, compact, prefixes
 from .naming import best_label, labels, term_labels
 from .queries import NamedQuery, named_queries
 from .remote import RemoteStore
-from .resource import (
-    BACKLINKS_PER_PAGE,
-    VALUES_PER_PAGE,
-    Value,
-    backlinks_query,
-    describe,
-    entity_view,
-    is_described,
-    statements_query,
-    values_query,
-)
+from .resource import backlinks_query, describe, is_described, statements_query, values_query
+from .resource_view import BACKLINKS_PER_PAGE, VALUES_PER_PAGE, Value, entity_view
 from .schema_org import dataset_markup, entity_markup
 from .search_index import Hit, SearchIndex
 from .serialize import serialize_graph, serialize_triples

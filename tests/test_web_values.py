@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from web_helpers import ID, SPARQL_JSON, Element, Page
 
 from kuopio_graph import Settings, load
-from kuopio_graph.resource import STATEMENT_ROWS, VALUES_PER_PAGE, entity_view
+from kuopio_graph.resource_view import STATEMENT_ROWS, VALUES_PER_PAGE, entity_view
 from webapp import create_app
 from webapp.i18n import text
 
