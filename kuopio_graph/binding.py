@@ -97,7 +97,7 @@ def union(queries: Iterable[str]) -> str:
 def _values(name: str, value: Binding) -> str:
     if not re.fullmatch(r"\w+", name):
         raise ValueError(f"not a variable name: {name!r}")
-    terms = [value] if isinstance(value, ox.NamedNode | ox.Literal) else list(value)
+    terms = list(value) if isinstance(value, list | tuple) else [value]
     for term in terms:
         if not isinstance(term, ox.NamedNode | ox.Literal):
             raise ValueError(f"?{name}: only IRIs and literals can be bound ({term!r})")
