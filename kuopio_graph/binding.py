@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -41,52 +42,57 @@ def bind(
     ...      {"entity": ox.NamedNode("http://example.org/a")})
     'SELECT ?label WHERE { VALUES ?entity { <http://example.org/a> } ?entity rdfs:label ?label }'
     """
+    if not values and limit is None and offset is None:
+        return query
     numbers = {"limit": limit, "offset": offset}
     block = " ".join(_values(name, value) for name, value in (values or {}).items())
-    tokens = [(token.lastgroup or "", token) for token in TOKEN.finditer(query)]
-    groups = _groups(tokens) if block else set()
-    pieces: list[str] = []
-    last = 0
-    for kind, token in tokens:
-        text = token.group(kind) if kind else ""
-        if kind == "var" and text in PLACES:
-            number = numbers[PLACES[text]]
-            if number is None or number < 0:
-                raise ValueError(f"{text} needs a number that is not negative")
-            pieces += [query[last : token.start(kind)], str(int(number))]
-            last = token.end(kind)
-        elif kind == "open" and token.start(kind) in groups:
-            pieces += [query[last : token.end(kind)], " ", block]
-            last = token.end(kind)
-    pieces.append(query[last:])
-    bound = "".join(pieces)
+    groups, places = _layout(query)
     if block and not groups:
         raise ValueError("a query with values to bind needs a WHERE { } group")
-    return bound
+    cuts = [(at, at, " " + block) for at in groups] if block else []
+    for start, end, place in places:
+        number = numbers[PLACES[place]]
+        if number is None or number < 0:
+            raise ValueError(f"{place} needs a number that is not negative")
+        cuts.append((start, end, str(int(number))))
+    pieces: list[str] = []
+    last = 0
+    for start, end, text in sorted(cuts):
+        pieces += [query[last:start], text]
+        last = end
+    pieces.append(query[last:])
+    return "".join(pieces)
 
 
-def _groups(tokens: list[tuple[str, re.Match[str]]]) -> set[int]:
-    """Where the groups that get the ``VALUES`` blocks open: the ``WHERE`` group of the query
-    and of each subquery, and each branch of a ``UNION`` (the engine evaluates a branch before
-    joining it with the values of the group around it, which for a resource's few statements
-    among a million is many times slower)."""
-    groups: set[int] = set()
+@lru_cache(maxsize=512)
+def _layout(query: str) -> tuple[tuple[int, ...], tuple[tuple[int, int, str], ...]]:
+    """Where in ``query`` the ``VALUES`` blocks go (just inside each group that gets one), and
+    where the places for numbers are; read once per query text, as the queries are constants.
+
+    The groups that get the blocks are the ``WHERE`` group of the query and of each subquery,
+    and each branch of a ``UNION`` (the engine evaluates a branch before joining it with the
+    values of the group around it, which for a resource's few statements among a million is
+    many times slower)."""
+    groups: list[int] = []
+    places: list[tuple[int, int, str]] = []
     opened: list[int] = []
     previous = closed = None
-    for kind, token in tokens:
+    for token in TOKEN.finditer(query):
+        kind = token.lastgroup or ""
         text = token.group(kind) if kind else ""
-        if kind == "open" and text == "{":
-            at = token.start(kind)
-            opened.append(at)
+        if kind == "var" and text in PLACES:
+            places.append((token.start(kind), token.end(kind), text))
+        elif kind == "open" and text == "{":
+            opened.append(token.end(kind))
             if previous in ("WHERE", "UNION"):
-                groups.add(at)
+                groups.append(token.end(kind))
         elif kind == "close" and text == "}" and opened:
             closed = opened.pop()
         elif kind == "word" and text.upper() == "UNION" and previous == "}" and closed is not None:
-            groups.add(closed)
+            groups.append(closed)
         if kind:
             previous = text.upper() if kind == "word" else text
-    return groups
+    return tuple(sorted(set(groups))), tuple(places)
 
 
 def union(queries: Iterable[str]) -> str:
