@@ -49,6 +49,7 @@ lint: $(BIN)/kuopio-graph
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint $(NODE_PACKAGES) $(CHROMIUM) $(NGINX) $(VIRTUOSO)
 	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) VIRTUOSO=$(VIRTUOSO) $(BIN)/pytest

@@ -71,7 +71,7 @@ class QueryRunner(Protocol):
         ...
 
 
-class NotAcceptable(KuopioGraphError):
+class NoAcceptableFormat(KuopioGraphError):
     """The client accepts no serialisation of this kind of result."""
 
     def __init__(self, kind: QueryKind) -> None:
@@ -115,10 +115,10 @@ def answer(store: GraphStore, job: QueryJob, max_results: int) -> QueryAnswer:
 
 
 def wanted_type(job: QueryJob, kind: QueryKind) -> str:
-    """The media type the client accepts for a ``kind`` answer, or :class:`NotAcceptable`."""
+    """The media type the client accepts for a ``kind`` answer, or :class:`NoAcceptableFormat`."""
     wanted = job.graph_type if kind == "graph" else job.solutions_type
     if wanted is None:
-        raise NotAcceptable(kind)
+        raise NoAcceptableFormat(kind)
     return wanted
 
 

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-from .catalogue import PUBLIC, catalogue_iri
-from .description import dataset_iri
+from .catalogue import PUBLIC, void_iri
+from .dataset_description import dataset_iri
 from .store import Store
 
 SCHEMA = "https://schema.org/"
@@ -71,7 +71,7 @@ def dataset_markup(description: Graph, base: str) -> dict[str, Any]:
             for place in description.objects(dataset, DCTERMS.spatial)
         ],
     }
-    catalogue = catalogue_iri(base)
+    catalogue = void_iri(base, "catalogue")
     if (catalogue, DCAT.dataset, dataset) in description:
         markup["includedInDataCatalog"] = {
             "@type": "DataCatalog",

@@ -147,7 +147,7 @@ class Settings:
         )
 
     @classmethod
-    def load(
+    def read(
         cls,
         flags: Mapping[str, Any] | None = None,
         environ: Mapping[str, str] | None = None,

@@ -44,13 +44,12 @@ from servers import (
 )
 
 from kuopio_graph import GraphStore, Settings, SettingsError
-from kuopio_graph.answers import Answer, boolean, read_within
-from kuopio_graph.authentication import Authenticator
 from kuopio_graph.errors import StoreFailed, StoreTimeout, StoreUnavailable, StoreUnsuitable
-from kuopio_graph.publish import _templates, update_url_for
 from kuopio_graph.queries import parse_named_query
-from kuopio_graph.remote import HAD_MEMBER, Endpoint, RemoteStore, status_error, with_values
-from kuopio_graph.suitability import check_blank_nodes
+from kuopio_graph.remote.protocol import Answer, Authenticator, boolean, read_within, refusal
+from kuopio_graph.remote.publish import _templates, update_url_for
+from kuopio_graph.remote.store import HAD_MEMBER, Endpoint, RemoteStore
+from kuopio_graph.remote.suitability import check_blank_nodes
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -415,7 +414,7 @@ def test_a_store_that_labels_blank_nodes_afresh_in_each_answer_is_refused() -> N
     class Relabelling(RemoteStore):
         """Answers with the same statement each time, its blank node labelled anew."""
 
-        def select(self, sparql: str, bindings: Any = None) -> list[dict[str, Any]]:
+        def select(self, sparql: str, values: Any = None, **page: Any) -> list[dict[str, Any]]:
             subject, predicate = ox.NamedNode("http://example.org/a"), ox.NamedNode(HAD_MEMBER)
             return [{"s": subject, "p": predicate, "o": ox.BlankNode()}]
 
@@ -478,19 +477,6 @@ def test_an_ask_answered_as_solutions_is_read_as_a_boolean(answer: bytes, expect
 
 
 # --- Parts ----------------------------------------------------------------------------------
-
-
-def test_bindings_become_values_at_the_start_of_the_where_clause() -> None:
-    query = "SELECT ?entity ?p WHERE { ?entity ?p ?o } LIMIT 3"
-    bound = with_values(query, {"entity": ox.NamedNode("http://example.org/a")})
-    assert bound == (
-        "SELECT ?entity ?p WHERE { VALUES ?entity { <http://example.org/a> } ?entity ?p ?o }"
-        " LIMIT 3"
-    )
-    with pytest.raises(ValueError, match="blank node"):
-        with_values(query, {"entity": ox.BlankNode()})
-    with pytest.raises(ValueError, match="WHERE"):
-        with_values("ASK { ?entity ?p ?o }", {"entity": ox.NamedNode("http://example.org/a")})
 
 
 def test_a_query_that_declares_its_base_first_keeps_it_first() -> None:
@@ -635,5 +621,5 @@ def test_the_result_cap_holds_in_front_of_the_store(
     [(503, StoreUnavailable), (429, StoreUnavailable), (504, StoreTimeout), (500, StoreFailed)],
 )
 def test_the_stores_own_error_statuses_say_what_happened(status: int, error: type) -> None:
-    assert isinstance(status_error(status), error)
-    assert str(status) in str(status_error(status))
+    assert isinstance(refusal(status), error)
+    assert str(status) in str(refusal(status))

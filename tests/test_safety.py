@@ -17,13 +17,12 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
-from kuopio_graph import GraphStore, Settings
+from kuopio_graph import GraphStore, ServedDataset, Settings
 from kuopio_graph.guard import MAX_DEPTH
 from webapp import create_app
 from webapp.budget import WINDOW, Budgets
-from webapp.caching import ResponseCache
 from webapp.limits import MAX_BODY_LENGTH, MAX_HEADER_LINE, MAX_HEADERS
-from webapp.publication import Publication
+from webapp.response_cache import ResponseCache
 
 JSON = "application/sparql-results+json"
 LIGHT = "SELECT ?s WHERE { ?s a kuopio:ThematicNetwork }"
@@ -145,7 +144,9 @@ def test_identical_requests_are_answered_from_the_cache(
     before = len(cache.responses)
     first = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
     assert len(cache.responses) == before + 1
-    monkeypatch.setattr(Publication, "pool", lambda _: pytest.fail("a query worker was asked"))
+    monkeypatch.setattr(
+        ServedDataset, "query_runner", lambda _: pytest.fail("a query worker was asked")
+    )
     second = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
     assert second.data == first.data
     assert second.headers == first.headers

@@ -19,7 +19,7 @@ from granian.server import MPServer
 from kuopio_graph import Settings
 
 from .limits import HEAD_BUFFER
-from .publication import EXTENSION_KEY
+from .state import app_state
 
 
 def server(app: Flask, settings: Settings) -> MPServer:
@@ -49,7 +49,8 @@ def serve(app: Flask, settings: Settings) -> None:
     """Run until stopped (Ctrl+C or SIGTERM)."""
     # The label index is built beside serving, so start-up does not wait for it; workers
     # forked from here open it when it is there.
-    app.extensions[EXTENSION_KEY].build_search_index_in_background()
+    with app.app_context():
+        app_state().served.build_search_index_in_background()
     # Compile the templates once here rather than on each worker's first pages.
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)

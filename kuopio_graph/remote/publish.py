@@ -22,20 +22,17 @@ Publishing goes in three steps:
 from __future__ import annotations
 
 import io
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from http.client import HTTPException
 
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from .authentication import Authenticator
-from .errors import KuopioGraphError, StoreFailed
-from .remote import HAD_MEMBER, Endpoint, RemoteStore, annex, connection_error, status_error
-from .store import GraphStore
+from ..binding import graph_data, graph_update
+from ..errors import KuopioGraphError
+from ..store import GraphStore
+from .store import HAD_MEMBER, Endpoint, RemoteStore, annex
 
 PUBLISH_TIMEOUT = 600.0
 """Seconds each step may take: a store takes a while to load or count a large dataset."""
@@ -71,7 +68,6 @@ def publish(
 ) -> Published:
     """Replace the dataset in the remote store with the contents of ``store``."""
     remote = RemoteStore(store.base, endpoint).with_timeout(PUBLISH_TIMEOUT)
-    authenticator = Authenticator(*endpoint.credentials) if endpoint.credentials else None
     dataset = endpoint.dataset_graph
     sources = store.graphs()
     record = [
@@ -85,20 +81,20 @@ def publish(
     temporary = {graph: annex(graph, "next") for graph in contents}
     previous = remote.recorded_sources() or []
     writing = _write(contents, temporary, dataset, sources)
-    _send_update(authenticator, update_url, writing, progress)
+    with tqdm(
+        total=len(writing), unit="B", unit_scale=True, desc="Publishing", disable=not progress
+    ) as bar:
+        remote.update(update_url, writing, lambda body: _Progress(body, bar))
     try:
         _check_counts(remote, {temporary[graph]: count for graph, count in expected.items()})
     except KuopioGraphError:
-        drop = [f"DROP SILENT GRAPH {ox.NamedNode(name)}" for name in temporary.values()]
-        _send_update(authenticator, update_url, " ;\n".join(drop).encode())
+        drop = [graph_update("DROP", name) for name in temporary.values()]
+        remote.update(update_url, " ;\n".join(drop).encode())
         raise
     stale = [graph for graph in previous if graph not in contents]
-    swap = [
-        f"MOVE SILENT GRAPH {ox.NamedNode(temporary[graph])} TO GRAPH {ox.NamedNode(graph)}"
-        for graph in contents
-    ]
-    swap += [f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in stale]
-    _send_update(authenticator, update_url, " ;\n".join(swap).encode())
+    swap = [graph_update("MOVE", temporary[graph], graph) for graph in contents]
+    swap += [graph_update("DROP", graph) for graph in stale]
+    remote.update(update_url, " ;\n".join(swap).encode())
     _check_counts(remote, expected)
     return Published(expected, stale)
 
@@ -119,14 +115,11 @@ def _write(
     written[dataset] = [triple for triple in contents[dataset] if triple not in in_sources]
     quads = [(names[graph], triple) for graph, triples in written.items() for triple in triples]
     plain = [quad for quad in quads if not _blank_nodes(quad[1])]
-    parts = [f"DROP SILENT GRAPH {ox.NamedNode(names[graph])} ;\n".encode() for graph in contents]
+    parts = [f"{graph_update('DROP', names[graph])} ;\n".encode() for graph in contents]
     parts.append(b"INSERT DATA {\n" + _graphs(plain) + b"} ;\n")
     for template in _templates([quad for quad in quads if _blank_nodes(quad[1])]):
         parts.append(b"INSERT {\n" + _graphs(template) + b"} WHERE {} ;\n")
-    merged = ox.NamedNode(names[dataset])
-    parts += [
-        f"ADD SILENT GRAPH {ox.NamedNode(names[s])} TO GRAPH {merged} ;\n".encode() for s in sources
-    ]
+    parts += [f"{graph_update('ADD', names[s], names[dataset])} ;\n".encode() for s in sources]
     return b"".join(parts).removesuffix(b" ;\n") + b"\n"
 
 
@@ -135,12 +128,7 @@ def _graphs(quads: Iterable[Quad]) -> bytes:
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for graph, triple in quads:
         by_graph[graph].append(triple)
-    return b"".join(
-        f"GRAPH {ox.NamedNode(graph)} {{\n".encode()
-        + (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-        + b"}\n"
-        for graph, triples in by_graph.items()
-    )
+    return b"".join(graph_data(graph, triples) for graph, triples in by_graph.items())
 
 
 def _blank_nodes(triple: ox.Triple) -> list[ox.BlankNode]:
@@ -179,52 +167,6 @@ def _templates(quads: list[Quad]) -> Iterator[list[Quad]]:
                 template = []
         if template:
             yield template
-
-
-def _send_update(
-    authenticator: Authenticator | None, url: str, body: bytes, progress: bool = False
-) -> None:
-    """POST an update (``application/sparql-update``), with a progress bar over its bytes,
-    with the credentials the store asks for (sent again once if it refuses them)."""
-    headers = {"Content-Type": "application/sparql-update", "Content-Length": str(len(body))}
-    for attempt in (1, 2):
-        if authenticator:
-            try:
-                headers["Authorization"] = authenticator.header("POST", url)
-            except ValueError as error:
-                raise StoreFailed(f"cannot authenticate with the store: {error}") from None
-        try:
-            _post(url, body, headers, progress)
-            return
-        except urllib.error.HTTPError as error:
-            with error:
-                if error.code == 401 and authenticator and attempt == 1:
-                    authenticator.refused(error.headers)
-                    continue
-                if error.code in (404, 405):
-                    raise StoreFailed(
-                        f"{url} takes no updates (HTTP {error.code}): name the store's update"
-                        " endpoint with --update (Virtuoso's is …/sparql-auth)"
-                    ) from None
-                raise status_error(error.code) from None
-        except (urllib.error.URLError, OSError, HTTPException) as error:
-            raise connection_error(error) from None
-
-
-def _post(url: str, body: bytes, headers: dict[str, str], progress: bool) -> None:
-    """POST ``body`` to ``url`` and read the answer."""
-    with tqdm(
-        total=len(body),
-        unit="B",
-        unit_scale=True,
-        desc="Publishing",
-        disable=None if progress else True,
-    ) as bar:
-        reader = _Progress(body, bar)
-        # The store's own URL, from the command line or settings.
-        request = urllib.request.Request(url, data=reader, headers=headers, method="POST")  # noqa: S310
-        with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT) as answer:  # noqa: S310
-            answer.read()
 
 
 class _Progress(io.BytesIO):

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import time
 
-from .answers import SOLUTIONS, read_within
-from .errors import StoreUnsuitable
-from .remote import RemoteStore
+import pyoxigraph as ox
 
+from ..binding import bind
+from ..errors import StoreUnsuitable
+from .protocol import SOLUTIONS, read_within
+from .store import RemoteStore
+
+DIGIT = "{ 0 1 2 3 4 5 6 7 8 9 }"
+ROWS = (
+    "SELECT ?d0 WHERE { " + " ".join(f"VALUES ?d{n} {DIGIT}" for n in range(8)) + " } LIMIT $limit"
+)
+"""Up to a hundred million rows made of nothing but digits: as many as ``$limit`` asks for."""
 BLANK_NODE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(isBlank(?o) && isIRI(?s)) } LIMIT 1"
 BLANK_NODE_AGAIN = "SELECT ?o WHERE { ?s ?p ?o . FILTER(isBlank(?o)) }"
 """A blank node, and then its subject's values of that property again, in another answer."""
@@ -30,8 +38,7 @@ def check_store(store: RemoteStore, max_results: int) -> None:
 def check_row_cap(store: RemoteStore, max_results: int) -> None:
     """Ask for ``max_results + 1`` rows made of nothing but digits (no data is read)."""
     wanted = max_results + 1
-    digits = " ".join(f"VALUES ?d{n} {{ 0 1 2 3 4 5 6 7 8 9 }}" for n in range(len(str(wanted))))
-    probe = f"SELECT ?d0 WHERE {{ {digits} }} LIMIT {wanted}"
+    probe = bind(ROWS, limit=wanted)
     deadline = time.monotonic() + store.endpoint.timeout
     with store.request(probe, SOLUTIONS, (), (), deadline) as answer:
         rows = len(store.rows(store.parse(read_within(answer), answer.media_type)))
@@ -50,6 +57,8 @@ def check_blank_nodes(store: RemoteStore) -> None:
     if not found:
         return
     subject, predicate, node = found[0]["s"], found[0]["p"], found[0]["o"]
+    if not isinstance(subject, ox.NamedNode) or not isinstance(predicate, ox.NamedNode):
+        raise StoreUnsuitable("the store answered a statement that is not RDF")
     again = store.select(BLANK_NODE_AGAIN, {"s": subject, "p": predicate})
     if node not in [row["o"] for row in again]:
         raise StoreUnsuitable(
