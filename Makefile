@@ -1,12 +1,13 @@
 # Two entry points for a new machine: `make run` and `make test`.
 # Each creates the virtual environment it needs on first use; `make test` also installs what
-# the browser and deployment tests need: axe-core from the npm registry, and Debian's Chromium
-# and nginx.
+# the browser, deployment and remote-store tests need: axe-core from the npm registry, and
+# Debian's Chromium, nginx and Virtuoso Open Source 7.
 VENV ?= .venv
 BIN := $(VENV)/bin
 NODE_PACKAGES := node_modules/.package-lock.json
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
+VIRTUOSO ?= /usr/bin/virtuoso-t
 EDITOR_FILES := node_modules/@zazuko/yasqe/build/yasqe.min.js node_modules/@zazuko/yasqe/build/yasqe.min.css
 
 .PHONY: run test lint vendor
@@ -26,8 +27,8 @@ $(NODE_PACKAGES): package.json package-lock.json
 define apt_install
 	@command -v apt-get >/dev/null || { echo "install $(1), or name it: make test $(2)=/path/to/$(1)"; exit 1; }
 	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	$$sudo apt-get install --yes --no-install-recommends $(1) \
-	  || { $$sudo apt-get update && $$sudo apt-get install --yes --no-install-recommends $(1); }
+	install="env DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends $(1)"; \
+	$$sudo $$install || { $$sudo apt-get update && $$sudo $$install; }
 endef
 
 $(CHROMIUM):
@@ -36,6 +37,11 @@ $(CHROMIUM):
 $(NGINX):
 	$(call apt_install,nginx,NGINX)
 
+# Left with no dba password, Debian's package keeps its own server disabled; the tests start
+# theirs with a database, ports and a user of their own.
+$(VIRTUOSO):
+	$(call apt_install,virtuoso-opensource,VIRTUOSO)
+
 run: $(BIN)/kuopio-graph
 	$(BIN)/kuopio-graph serve
 
@@ -43,9 +49,10 @@ lint: $(BIN)/kuopio-graph
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
-test: lint $(NODE_PACKAGES) $(CHROMIUM) $(NGINX)
-	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest
+test: lint $(NODE_PACKAGES) $(CHROMIUM) $(NGINX) $(VIRTUOSO)
+	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) VIRTUOSO=$(VIRTUOSO) $(BIN)/pytest
 
 # Copy the query editor from the locked npm package into the app's static files (committed, so
 # the app needs no Node.js to run); run after changing its version in package.json.

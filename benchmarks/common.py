@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import psutil
+
 from .generate import GENERATOR_VERSION, generate
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
 
 
@@ -140,70 +141,47 @@ def tool(name: str) -> str:
 # ----------------------------------------------------------------------------- memory
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
+def process_tree(pid: int) -> list[psutil.Process]:
+    """``pid`` and all its live descendants."""
     try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as handle:
-                found.extend(int(child) for child in handle.read().split())
-    except OSError:
-        pass
-    return found
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
 
 
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and all its descendants."""
-    tree, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        tree.append(current)
-        stack.extend(_children(current))
-    return tree
-
-
-def rss(pid: int) -> int:
+def rss(process: psutil.Process) -> int:
     """Resident set size of one process, in bytes (0 if it is gone)."""
     try:
-        with open(f"/proc/{pid}/statm") as handle:
-            return int(handle.read().split()[1]) * PAGE_SIZE
-    except (OSError, IndexError, ValueError):
+        return int(process.memory_info().rss)
+    except psutil.Error:
         return 0
 
 
-def pss(pid: int) -> int:
+def pss(process: psutil.Process) -> int:
     """Proportional set size of one process, in bytes: shared pages divided among sharers."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+        return int(process.memory_full_info().pss)
+    except psutil.Error:
+        return 0
 
 
 def machine_cpu() -> float:
-    """CPU seconds every core of the machine has spent busy since boot (from /proc/stat)."""
-    with open("/proc/stat") as handle:
-        fields = [int(value) for value in handle.readline().split()[1:]]
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+    """CPU seconds every core of the machine has spent busy since boot."""
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
 
 
 def tree_cpu(pid: int) -> float:
     """CPU seconds used by ``pid``'s tree: each live process and the children it has reaped."""
-    total = 0
+    total = 0.0
     for member in process_tree(pid):
         try:
-            with open(f"/proc/{member}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
+            times = member.cpu_times()
+        except psutil.Error:
             continue
-        total += sum(int(value) for value in fields[11:15])
-    return total / CLOCK_TICKS
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 def wait_for_quiet(
@@ -254,10 +232,10 @@ class MemorySampler:
     def sample(self) -> None:
         """Take one sample now."""
         tree = process_tree(self.pid)
-        sizes = [rss(pid) for pid in tree]
+        sizes = [rss(process) for process in tree]
         self.peak_rss = max(self.peak_rss, sum(sizes))
         self.peak_single = max(self.peak_single, max(sizes, default=0))
-        self.peak_pss = max(self.peak_pss, sum(pss(pid) for pid in tree))
+        self.peak_pss = max(self.peak_pss, sum(pss(process) for process in tree))
         self.peak_processes = max(self.peak_processes, len(tree))
 
     def _run(self) -> None:

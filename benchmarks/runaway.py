@@ -92,7 +92,7 @@ def query_memory_mib() -> int | None:
     try:
         from kuopio_graph.settings import Settings
 
-        value = getattr(Settings.load({}), "query_memory", None)
+        value = getattr(Settings.read({}), "query_memory", None)
     except Exception:  # noqa: BLE001 - the setting is optional; report without a cap
         return None
     return int(value) if value is not None else None

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kuopio_graph import Settings, load
-from kuopio_graph.describe import STATEMENTS
+from kuopio_graph.resource import STATEMENTS
 from webapp import create_app
 
 from .common import ROOT, ms, percentile

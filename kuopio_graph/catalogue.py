@@ -99,14 +99,10 @@ class Distribution:
     """Its size and checksum, where the dump has been built to measure them."""
 
 
-def catalogue_iri(base: str) -> URIRef:
-    """The IRI of the catalogue, described at ``/.well-known/void``."""
-    return URIRef(f"{base}.well-known/void#catalogue")
-
-
-def publisher_iri(base: str) -> URIRef:
-    """The IRI of the publisher of the dataset and the service."""
-    return URIRef(f"{base}.well-known/void#publisher")
+def void_iri(base: str, name: str) -> URIRef:
+    """The IRI of ``name`` (the dataset, the catalogue, their publisher), described at
+    ``/.well-known/void``."""
+    return URIRef(f"{base}.well-known/void#{name}")
 
 
 def add_catalogue(
@@ -122,11 +118,10 @@ def add_catalogue(
 ) -> None:
     """Add to ``graph`` the DCAT-AP description of ``dataset``, its distributions, the SPARQL
     ``service`` and the catalogue that lists them, with addresses under ``root``."""
-    catalogue = catalogue_iri(base)
-    publisher = publisher_iri(base)
+    catalogue = void_iri(base, "catalogue")
+    publisher = void_iri(base, "publisher")
     home = URIRef(root)
     endpoint = URIRef(f"{root}sparql")
-    modified_literal = Literal(modified.isoformat(), datatype=XSD.date)
     _add_vocabulary(graph)
 
     graph.add((publisher, RDF.type, FOAF.Agent))
@@ -134,35 +129,31 @@ def add_catalogue(
     _add_texts(graph, publisher, FOAF.name, PUBLISHER_NAME)
     graph.add((home, RDF.type, FOAF.Document))
 
-    graph.add((catalogue, RDF.type, DCAT.Catalog))
-    _add_texts(graph, catalogue, DCTERMS.title, CATALOGUE_TITLE)
-    _add_texts(graph, catalogue, DCTERMS.description, CATALOGUE_DESCRIPTION)
-    graph.add((catalogue, DCTERMS.publisher, publisher))
+    for resource, kind, title, description in (
+        (catalogue, DCAT.Catalog, CATALOGUE_TITLE, CATALOGUE_DESCRIPTION),
+        (dataset, DCAT.Dataset, TITLE, DESCRIPTION),
+    ):
+        graph.add((resource, RDF.type, kind))
+        _add_texts(graph, resource, DCTERMS.title, title)
+        _add_texts(graph, resource, DCTERMS.description, description)
+        graph.add((resource, DCTERMS.publisher, publisher))
+        graph.add((resource, DCTERMS.license, LICENCE))
+        graph.add((resource, DCTERMS.spatial, FINLAND))
+        graph.add((resource, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+        for language in LANGUAGES:
+            graph.add((resource, DCTERMS.language, language))
+
     graph.add((catalogue, FOAF.homepage, home))
-    graph.add((catalogue, DCTERMS.license, LICENCE))
-    graph.add((catalogue, DCTERMS.spatial, FINLAND))
-    graph.add((catalogue, DCTERMS.modified, modified_literal))
     graph.add((catalogue, DCAT.themeTaxonomy, THEME_SCHEME))
-    for language in LANGUAGES:
-        graph.add((catalogue, DCTERMS.language, language))
     graph.add((catalogue, DCAT.dataset, dataset))
     graph.add((catalogue, DCAT.service, service))
 
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    _add_texts(graph, dataset, DCTERMS.title, TITLE)
-    _add_texts(graph, dataset, DCTERMS.description, DESCRIPTION)
     _add_subject(graph, dataset)
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCTERMS.license, LICENCE))
     graph.add((dataset, DCTERMS.accessRights, PUBLIC))
-    graph.add((dataset, DCTERMS.modified, modified_literal))
-    graph.add((dataset, DCTERMS.spatial, FINLAND))
-    for language in LANGUAGES:
-        graph.add((dataset, DCTERMS.language, language))
     graph.add((dataset, DCAT.landingPage, home))
     graph.add((dataset, DCAT.accessService, service))
     if period is not None:
-        coverage = URIRef(f"{base}.well-known/void#period")
+        coverage = void_iri(base, "period")
         graph.add((dataset, DCTERMS.temporal, coverage))
         graph.add((coverage, RDF.type, DCTERMS.PeriodOfTime))
         graph.add((coverage, DCAT.startDate, period[0]))

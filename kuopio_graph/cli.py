@@ -1,31 +1,27 @@
-"""The ``kuopio-graph`` command line: a thin layer over the library."""
+"""The ``kuopio-graph`` command line: validate, query, export, summarise and publish the
+dataset, each a few lines over the library. The web service adds ``serve`` to it
+(:mod:`webapp.commands`)."""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import pyoxigraph as ox
 
-from webapp import create_app
-from webapp.server import serve
-
-from .errors import KuopioGraphError, LoadError, QuerySyntaxError
+from .errors import KuopioGraphError, LoadError, QueryNotSupported, QuerySyntaxError
 from .export import export
-from .formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, find
+from .files import discover, load
+from .formats import DATASET_FORMATS, RDF_FORMATS
 from .guard import QueryRefused, check_query
-from .load import discover, load
-from .namespaces import compact
-from .publish import publish, update_url_for
-from .remote import Endpoint, dataset_graph
+from .remote import Endpoint, dataset_graph, publish, update_url_for
+from .serialize import render
 from .settings import Settings
 from .stats import stats
-from .store import GraphStore, QueryResult
+from .store import GraphStore
 from .validate import shapes_graph, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,14 +52,14 @@ def dataset_options(command: F) -> F:
     return command
 
 
-def build_settings(
+def settings_from_options(
     paths: tuple[Path, ...], base: str | None, config: Path | None, bundled: bool
 ) -> Settings:
     """Turn the shared options into settings; flags win over environment and file."""
     flags: dict[str, Any] = {"base": base, "extra": list(paths) or None}
     if not bundled:
         flags["data"] = []
-    return Settings.load(flags, config_file=config)
+    return Settings.read(flags, config_file=config)
 
 
 def load_or_exit(settings: Settings, progress: bool = False) -> GraphStore:
@@ -76,7 +72,7 @@ def load_or_exit(settings: Settings, progress: bool = False) -> GraphStore:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kuopio-graph")
-def main() -> None:
+def command_line() -> None:
     """Validate, query, export and summarise the graph of Kuopio's international relationships.
 
     Every command loads the bundled ontology and data; PATH arguments add your own Turtle or
@@ -84,7 +80,7 @@ def main() -> None:
     """
 
 
-@main.command(name="validate")
+@command_line.command(name="validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @dataset_options
 @click.option(
@@ -118,7 +114,7 @@ def validate_command(
     lang: str,
 ) -> None:
     """Check syntax and the SHACL shapes; exit 0 if valid, 1 if not."""
-    settings = build_settings(paths, base, config, bundled)
+    settings = settings_from_options(paths, base, config, bundled)
     if shape_paths:
         settings = settings.with_values({"shapes": list(shape_paths)})
     try:
@@ -137,7 +133,7 @@ def validate_command(
     sys.exit(0 if report.conforms else EXIT_INVALID)
 
 
-@main.command(name="query")
+@command_line.command(name="query")
 @click.argument("args", nargs=-1, metavar="[QUERY] [PATH]...")
 @dataset_options
 @click.option(
@@ -171,7 +167,7 @@ def query_command(
         sparql, path_args = args[0], args[1:]
     else:
         sparql, path_args = sys.stdin.read(), args[1:]
-    settings = build_settings(tuple(Path(p) for p in path_args), base, config, bundled)
+    settings = settings_from_options(tuple(Path(p) for p in path_args), base, config, bundled)
     store = load_or_exit(settings)
     try:
         check_query(sparql, store.graphs(), store.prefixes)
@@ -180,47 +176,14 @@ def query_command(
     except QuerySyntaxError as error:
         click.echo(f"Query syntax error: {error}", err=True)
         sys.exit(EXIT_INVALID)
-    except QueryRefused as error:
+    except (QueryRefused, QueryNotSupported) as error:
         click.echo(f"Query refused: {error}", err=True)
         sys.exit(EXIT_INVALID)
     except KuopioGraphError as error:
         raise click.UsageError(str(error)) from None
 
 
-def render(result: QueryResult, output: str | None) -> str:
-    """Format a result for the terminal: a table by default, or any serialisation."""
-    if result.kind == "graph":
-        return result.serialize(find(RDF_FORMATS, output or "turtle")).decode()
-    if output in (None, "table"):
-        return table(result)
-    return result.serialize(find(RESULT_FORMATS, output)).decode()
-
-
-def table(result: QueryResult) -> str:
-    """A plain aligned text table of SELECT rows, or the ASK answer."""
-    if isinstance(result.answer, ox.QueryBoolean):
-        return f"{'yes' if bool(result.answer) else 'no'}\n"
-    names = result.variables
-    rows = [
-        [_cell(solution[name], result.prefixes) for name in names] for solution in result.answer
-    ]
-    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
-    lines = ["  ".join(name.ljust(w) for name, w in zip(names, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def _cell(term: Any, prefixes: dict[str, str]) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.Literal):
-        return term.value if not term.language else f"{term.value}@{term.language}"
-    return compact(term.value, prefixes) if isinstance(term, ox.NamedNode) else str(term)
-
-
-@main.command(name="export")
+@command_line.command(name="export")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @dataset_options
 @click.option(
@@ -248,7 +211,7 @@ def export_command(
     output_file: Path | None,
 ) -> None:
     """Write the full dataset in one serialisation."""
-    store = load_or_exit(build_settings(paths, base, config, bundled))
+    store = load_or_exit(settings_from_options(paths, base, config, bundled))
     content = export(store, output, compress)
     if output_file is not None:
         output_file.write_bytes(content)
@@ -256,7 +219,7 @@ def export_command(
         sys.stdout.buffer.write(content)
 
 
-@main.command(name="stats")
+@command_line.command(name="stats")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @dataset_options
 @click.option(
@@ -274,7 +237,7 @@ def stats_command(
     output: str,
 ) -> None:
     """Summarise the graph: triples, sources, resources per class, label coverage."""
-    store = load_or_exit(build_settings(paths, base, config, bundled))
+    store = load_or_exit(settings_from_options(paths, base, config, bundled))
     summary = stats(store)
     if output == "json":
         click.echo(json.dumps(summary.__dict__, indent=2))
@@ -282,121 +245,7 @@ def stats_command(
         click.echo(summary.to_text(store.prefixes))
 
 
-@main.command(name="serve")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@dataset_options
-@click.option("--host", help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, help="Port to listen on (default 8080).")
-@click.option(
-    "--public-url",
-    metavar="URL",
-    help="The URL clients reach the service at, for the addresses VoID and the service"
-    " description give (default: the URL each request came in on).",
-)
-@click.option(
-    "--trusted-proxies",
-    metavar="ADDRESSES",
-    help="Reverse proxies whose X-Forwarded-For, -Proto and -Host to honour: addresses or CIDR"
-    " ranges, separated by commas (default: none).",
-)
-@click.option("--workers", type=int, help="Web server worker processes (default 2).")
-@click.option("--threads", type=int, help="Requests each worker handles at once (default 2).")
-@click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run (default 10).")
-@click.option("--max-results", type=int, help="Most rows or triples in an answer (default 10000).")
-@click.option(
-    "--access-log/--no-access-log",
-    default=None,
-    help="Log every request on standard output (default: off).",
-)
-@click.option(
-    "--validate/--no-validate",
-    "check",
-    default=None,
-    help="Refuse to start on data that fails the shapes (default: on for the bundled data).",
-)
-@click.option(
-    "--store",
-    "store_url",
-    metavar="URL",
-    help="Serve from this SPARQL 1.1 query endpoint instead of loading the files"
-    " (see 'publish'; credentials from KUOPIO_STORE_USER and KUOPIO_STORE_PASSWORD).",
-)
-@click.option("--store-graph", metavar="IRI", help="The dataset's graph in that store.")
-def serve_command(
-    paths: tuple[Path, ...],
-    base: str | None,
-    config: Path | None,
-    bundled: bool,
-    host: str | None,
-    port: int | None,
-    public_url: str | None,
-    trusted_proxies: str | None,
-    workers: int | None,
-    threads: int | None,
-    query_timeout: float | None,
-    max_results: int | None,
-    access_log: bool | None,
-    check: bool | None,
-    store_url: str | None,
-    store_graph: str | None,
-) -> None:
-    """Serve the SPARQL endpoint and the linked-data pages (Granian, an HTTP server)."""
-    settings = build_settings(paths, base, config, bundled).with_values(
-        {
-            key: value
-            for key, value in {
-                "host": host,
-                "port": port,
-                "public_url": public_url,
-                "trusted_proxies": trusted_proxies,
-                "workers": workers,
-                "threads": threads,
-                "query_timeout": query_timeout,
-                "max_results": max_results,
-                "access_log": access_log,
-                "store": store_url,
-                "store_graph": store_graph,
-            }.items()
-            if value is not None
-        }
-    )
-    if settings.store:
-        serve_remote(settings)
-        return
-    started = time.perf_counter()
-    store = load_or_exit(settings, progress=True)
-    files = discover(settings)
-    report = None
-    if check if check is not None else bundled:
-        report = validate(store, shapes_graph(settings.shapes, settings.base), files)
-        if not report.conforms:
-            click.echo(report.to_text(), err=True)
-            raise click.ClickException("the data does not conform to the shapes; not serving it")
-    app = create_app(settings, store=store, report=report)
-    click.echo(
-        f"kuopio-graph: serving {len(store)} triples from {len(files)} files"
-        f" (loaded in {time.perf_counter() - started:.1f} s)"
-        f" at http://{settings.host}:{settings.port}/ with base IRI {settings.base}",
-        err=True,
-    )
-    serve(app, settings)
-
-
-def serve_remote(settings: Settings) -> None:
-    """Serve the dataset a remote store holds (published there by ``publish``)."""
-    try:
-        app = create_app(settings)
-    except KuopioGraphError as error:
-        raise click.ClickException(f"{settings.store}: {error}") from None
-    click.echo(
-        f"kuopio-graph: serving the dataset in {settings.store}"
-        f" at http://{settings.host}:{settings.port}/ with base IRI {settings.base}",
-        err=True,
-    )
-    serve(app, settings)
-
-
-@main.command(name="publish")
+@command_line.command(name="publish")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @dataset_options
 @click.option(
@@ -411,7 +260,7 @@ def serve_remote(settings: Settings) -> None:
     "update_url",
     metavar="URL",
     help="Its SPARQL 1.1 Update endpoint (default: the store_update setting, else .../update"
-    " beside .../query or .../sparql).",
+    " beside .../query or .../sparql; Virtuoso: http://host:8890/sparql-auth).",
 )
 @click.option(
     "--graph",
@@ -432,7 +281,7 @@ def publish_command(
     Credentials, if the store needs them, come from KUOPIO_STORE_USER and
     KUOPIO_STORE_PASSWORD. Exit 1 if the data does not conform: nothing is sent.
     """
-    settings = build_settings(paths, base, config, bundled)
+    settings = settings_from_options(paths, base, config, bundled)
     query_url = query_url or settings.store
     if not query_url:
         raise click.UsageError("name the store's query endpoint with --to (or the store setting)")

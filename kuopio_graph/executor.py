@@ -15,7 +15,6 @@ import os
 import queue
 import resource
 import signal
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,8 +27,6 @@ from .formats import RDF_FORMATS, RESULT_FORMATS, find
 from .guard import check_query
 from .serialize import serialize_triples
 from .store import GraphStore, QueryKind
-
-RECURSION_LIMIT = 40_000
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,7 @@ class QueryRunner(Protocol):
         ...
 
 
-class NotAcceptable(KuopioGraphError):
+class NoAcceptableFormat(KuopioGraphError):
     """The client accepts no serialisation of this kind of result."""
 
     def __init__(self, kind: QueryKind) -> None:
@@ -105,25 +102,23 @@ def answer(store: GraphStore, job: QueryJob, max_results: int) -> QueryAnswer:
         fmt = find(RESULT_FORMATS, wanted)
         return QueryAnswer(result.kind, fmt.media_type, result.serialize(fmt))
     if isinstance(result.answer, ox.QueryTriples):
-        lines, truncated = _first_lines(
-            result.answer.serialize, ox.RdfFormat.N_TRIPLES, max_results
-        )
+        lines, truncated = first_lines(result.answer.serialize, ox.RdfFormat.N_TRIPLES, max_results)
         return graph_answer(lines, truncated, wanted, store.prefixes)
     if not isinstance(result.answer, ox.QuerySolutions):
         raise TypeError("the engine answers solutions, a boolean or triples")
     # SELECT: TSV writes one line per solution (plus a header), so the first lines are the
     # first solutions.
-    lines, truncated = _first_lines(
+    lines, truncated = first_lines(
         result.answer.serialize, ox.QueryResultsFormat.TSV, max_results + 1
     )
     return solutions_answer(lines, truncated, wanted)
 
 
 def wanted_type(job: QueryJob, kind: QueryKind) -> str:
-    """The media type the client accepts for a ``kind`` answer, or :class:`NotAcceptable`."""
+    """The media type the client accepts for a ``kind`` answer, or :class:`NoAcceptableFormat`."""
     wanted = job.graph_type if kind == "graph" else job.solutions_type
     if wanted is None:
-        raise NotAcceptable(kind)
+        raise NoAcceptableFormat(kind)
     return wanted
 
 
@@ -174,7 +169,9 @@ class _Full(Exception):
     """Raised inside a serialiser to stop it at the line limit."""
 
 
-def _first_lines(write: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes, bool]:
+def first_lines(write: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes, bool]:
+    """What ``write(sink, format=fmt)`` writes, stopped after ``limit`` lines, and whether it
+    had more to write."""
     sink = _LineLimit(limit)
     try:
         write(sink, format=fmt)
@@ -266,9 +263,6 @@ def _serve(connection: Connection, store: GraphStore, max_results: int, memory: 
     limit = _mapped_bytes() + memory
     if address_space == resource.RLIM_INFINITY or limit < address_space:
         resource.setrlimit(resource.RLIMIT_AS, (limit, address_space))
-    # rdflib's parser (in the query check) recurses deeply on nested brackets: allow for
-    # the deepest nesting the check admits.
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     while True:
         try:
             job = connection.recv()

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import read_source
+from .files import read_source
 from .namespaces import DEFAULT_BASE
+from .naming import best_label
 
 HEADER_LINE = re.compile(
     r"#\s*(?P<key>title|description)(?:@(?P<lang>[a-z]{2}))?\s*:\s*(?P<text>.*)"
@@ -34,11 +35,11 @@ class NamedQuery:
 
     def title(self, language: str = "en") -> str:
         """The title in ``language``, or the English one, or the name."""
-        return self.titles.get(language) or self.titles.get("en") or self.name
+        return best_label(self.titles, language) or self.name
 
     def description(self, language: str = "en") -> str:
         """The description in ``language``, or the English one."""
-        return self.descriptions.get(language) or self.descriptions.get("en", "")
+        return best_label(self.descriptions, language) or ""
 
 
 def parse_named_query(path: Path, base: str = DEFAULT_BASE) -> NamedQuery:

@@ -91,7 +91,7 @@ class Settings:
     store_update: str = _setting(
         "",
         "SPARQL 1.1 Update endpoint of the remote store, which publish writes to"
-        " (empty: .../update beside .../query or .../sparql).",
+        " (empty: .../update beside .../query or .../sparql; Virtuoso's is .../sparql-auth).",
     )
     store_graph: str = _setting(
         "",
@@ -147,7 +147,7 @@ class Settings:
         )
 
     @classmethod
-    def load(
+    def read(
         cls,
         flags: Mapping[str, Any] | None = None,
         environ: Mapping[str, str] | None = None,

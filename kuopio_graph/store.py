@@ -14,7 +14,8 @@ from typing import Literal, TypeAlias
 
 import pyoxigraph as ox
 
-from .errors import InvalidIRI, QuerySyntaxError, UnknownFormat
+from .binding import Binding, bind
+from .errors import InvalidIRI, QueryNotSupported, QuerySyntaxError, UnknownFormat
 from .formats import Format
 from .namespaces import prefixes
 from .serialize import serialize_triples
@@ -60,7 +61,6 @@ class Store(ABC):
     def query(
         self,
         sparql: str,
-        bindings: Mapping[str, Term] | None = None,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
@@ -69,6 +69,11 @@ class Store(ABC):
     @abstractmethod
     def triples(self, graph: str | None = None) -> Iterator[ox.Triple]:
         """The triples of a named graph, or of the default graph."""
+
+    def with_timeout(self, seconds: float) -> Store:
+        """The same store, its queries given ``seconds`` each where the store has a time limit
+        (an embedded store has none: the query processes keep it)."""
+        return self
 
     @abstractmethod
     def graphs(self) -> list[str]:
@@ -79,10 +84,16 @@ class Store(ABC):
         """Serialise the default graph (triple formats) or the whole dataset (quad formats)."""
 
     def select(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None
+        self,
+        sparql: str,
+        values: Mapping[str, Binding] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
     ) -> list[dict[str, Term]]:
-        """Run a SELECT the library itself wrote and return its rows as dicts (small results)."""
-        return self.rows(self.query(sparql, bindings))
+        """Run a SELECT the library itself wrote, with ``values``, ``limit`` and ``offset``
+        bound into it (:func:`kuopio_graph.binding.bind`), and return its rows as dicts."""
+        return self.rows(self.query(bind(sparql, values, limit=limit, offset=offset)))
 
     def rows(self, result: QueryResult) -> list[dict[str, Term]]:
         """A SELECT's solutions as dicts from variable name to term (unbound ones left out)."""
@@ -108,7 +119,7 @@ class GraphStore(Store):
         self.prefixes = prefixes(base)
         self._store = ox.Store()
 
-    def load(self, content: bytes, fmt: ox.RdfFormat, graph: str | None) -> None:
+    def add(self, content: bytes, fmt: ox.RdfFormat, graph: str | None) -> None:
         """Add triples to the default graph and, when ``graph`` is given, to that named graph;
         a dataset (TriG, N-Quads) to the graphs it names and to the default graph.
 
@@ -131,34 +142,30 @@ class GraphStore(Store):
     def query(
         self,
         sparql: str,
-        bindings: Mapping[str, Term] | None = None,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; the project's prefixes are predeclared.
 
-        ``bindings`` give variables their values through the engine, never by pasting text.
         ``default_graphs`` and ``named_graphs`` set the dataset, as the SPARQL protocol's
         ``default-graph-uri`` and ``named-graph-uri`` do: either takes the place of the query's
         own FROM and FROM NAMED, and without ``default_graphs`` the default graph stays the
         store's own. Relative IRIs resolve against
         ``{base}id/``, so ``<network/iclei>`` names the resource ``{base}id/network/iclei``.
         """
-        substitutions: dict[ox.Variable, Term | ox.Triple] = {
-            ox.Variable(name): term for name, term in (bindings or {}).items()
-        }
         try:
             answer = self._store.query(
                 sparql,
                 base_iri=f"{self.base}id/",
                 prefixes=self.prefixes,
-                substitutions=substitutions,
                 default_graph=_default_graph(default_graphs, named_graphs),
                 named_graphs=None if named_graphs is None else list(_iris(named_graphs)),
             )
         except SyntaxError as error:
             # The parser's message, on one line: it can list character ranges over several.
             raise QuerySyntaxError(" ".join(str(error).split())) from None
+        except RuntimeError as error:  # what Oxigraph raises for a function it does not know
+            raise QueryNotSupported(str(error)) from None
         kind: QueryKind = (
             "select"
             if isinstance(answer, ox.QuerySolutions)

@@ -10,8 +10,8 @@ from typing import Any
 import pyshacl
 from rdflib import RDF, SH, BNode, Graph, Literal, Node, URIRef
 
+from .files import SourceFile, rdf_files, read_source, subjects_by_file
 from .formats import RDF_FORMATS, find
-from .load import SourceFile, rdf_files, read_source, subjects_by_file
 from .store import Store
 
 

@@ -12,7 +12,7 @@ from servers import Service, fetch
 
 def solutions(body: bytes) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]:
     """SPARQL JSON results as a sorted list of rows, each a sorted tuple of (variable, type,
-    value): blank node labels left out, and the parts of a GROUP_CONCAT ("; ") sorted. (Rows
+    value): blank node labels left out, and the parts of a GROUP_CONCAT ("; " or ", ") sorted. (Rows
     that tie under ORDER BY, and a GROUP_CONCAT's parts, come in an order the specification
     leaves to the store.)"""
     rows = json.loads(body)["results"]["bindings"]
@@ -22,7 +22,7 @@ def solutions(body: bytes) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]
                 (
                     name,
                     term["type"],
-                    () if term["type"] == "bnode" else tuple(sorted(term["value"].split("; "))),
+                    () if term["type"] == "bnode" else tuple(sorted(PARTS.split(term["value"]))),
                 )
                 for name, term in row.items()
             )
@@ -31,6 +31,8 @@ def solutions(body: bytes) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]
     )
 
 
+PARTS = re.compile("; |, ")
+"""The separators of the example queries' GROUP_CONCATs."""
 LINKS_HERE = re.compile(rb"<h2>What links here</h2>.*?</section>", re.DOTALL)
 LINK = re.compile(rb'<li><a href="([^"]+)">')
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph
 
 from kuopio_graph import GraphStore
-from kuopio_graph.cli import main
+from webapp.commands import main
 
 NETWORKS = "SELECT ?network WHERE { ?network a kuopio:ThematicNetwork } ORDER BY ?network"
 

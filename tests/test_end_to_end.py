@@ -9,9 +9,10 @@ base IRI set to that address, so every IRI of the data is a URL the test can fet
   it, and each resource answers in HTML, Turtle, JSON-LD, RDF/XML and N-Triples;
 * a crawl of the HTML pages from the home page finds no link that answers 4xx or 5xx.
 
-Each test runs twice: against the service over its embedded store, and against the service
-over a real Oxigraph server (``oxigraph serve``) the data was published to, started with
-``--store``. The checks are the same, so the answers must be too.
+Each test runs three times: against the service over its embedded store, and against the
+service started with ``--store`` over each of two real stores the data was published to, an
+Oxigraph server (``oxigraph serve``) and Virtuoso Open Source 7 (Debian's ``virtuoso-t``). The
+checks are the same, so the answers must be too.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ from servers import (
     group_members,
     start_remote_service,
     start_service,
-    stop_oxigraph,
     stop_service,
+    stop_store,
     wait_for_group,
 )
 from SPARQLWrapper import (
@@ -95,22 +96,22 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-@pytest.fixture(scope="module", params=["embedded", "oxigraph"])
+@pytest.fixture(scope="module", params=["embedded", "oxigraph", "virtuoso"])
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Service]:
-    """The service over its embedded store, and over an Oxigraph server it was published to."""
+    """The service over its embedded store, and over each real store it was published to."""
     folder = tmp_path_factory.mktemp(request.param)
     if request.param == "embedded":
         running, server = start_service(folder), None
     else:
-        running, server = start_remote_service(folder)
+        running, server = start_remote_service(folder, kind=request.param)
     try:
         yield running
     finally:
         stop_service(running)
         if server is not None:
-            stop_oxigraph(server)
+            stop_store(server)
 
 
 # --- HTTP ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""A remote store as the back end: publishing into a real ``oxigraph serve``, serving from it
-with ``--store``, and what clients get when it goes away and comes back.
+"""A remote store as the back end: publishing into a real store, serving from it with
+``--store``, and what clients get when it goes away and comes back. Each runs against both
+stores the tests start: ``oxigraph serve`` and Virtuoso Open Source 7 (``virtuoso-t``).
 
-(The end-to-end tests in ``test_end_to_end.py`` run in full against such a service too.)
+(The end-to-end tests in ``test_end_to_end.py`` run in full against such services too.)
 """
 
 from __future__ import annotations
@@ -26,30 +27,29 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.parser import parseQuery
 from servers import (
     SCRIPT,
-    Oxigraph,
+    STORES,
+    VIRTUOSO_ROW_CAP,
     Service,
+    Store,
+    Virtuoso,
     fetch,
     publish,
-    restart_oxigraph,
+    restart_store,
     start_oxigraph,
     start_remote_service,
     start_service,
-    stop_oxigraph,
+    start_store,
     stop_service,
+    stop_store,
 )
 
-from kuopio_graph import Settings, SettingsError
-from kuopio_graph.publish import update_url_for
-from kuopio_graph.remote import (
-    HAD_MEMBER,
-    Endpoint,
-    RemoteStore,
-    StoreFailed,
-    StoreTimeout,
-    StoreUnavailable,
-    status_error,
-    with_values,
-)
+from kuopio_graph import GraphStore, Settings, SettingsError
+from kuopio_graph.errors import StoreFailed, StoreTimeout, StoreUnavailable, StoreUnsuitable
+from kuopio_graph.queries import parse_named_query
+from kuopio_graph.remote.protocol import Answer, Authenticator, boolean, read_within, refusal
+from kuopio_graph.remote.publish import _templates, update_url_for
+from kuopio_graph.remote.store import HAD_MEMBER, Endpoint, RemoteStore
+from kuopio_graph.remote.suitability import check_blank_nodes
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,16 +59,20 @@ SPARQL_JSON = "application/sparql-results+json"
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
-@pytest.fixture(scope="module")
-def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, Oxigraph]]:
-    """A service with ``--store`` over an Oxigraph server holding the published data."""
-    folder = tmp_path_factory.mktemp("remote")
-    service, server = start_remote_service(folder, "--query-timeout", str(TIME_LIMIT))
+@pytest.fixture(scope="module", params=list(STORES))
+def remote(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Service, Store]]:
+    """A service with ``--store`` over a real store holding the published data."""
+    folder = tmp_path_factory.mktemp(request.param)
+    service, server = start_remote_service(
+        folder, "--query-timeout", str(TIME_LIMIT), kind=request.param
+    )
     try:
         yield service, server
     finally:
         stop_service(service)
-        stop_oxigraph(server)
+        stop_store(server)
 
 
 def sparql(
@@ -80,11 +84,13 @@ def sparql(
     return answer.status, time.monotonic() - started, answer.headers, answer.body
 
 
-def graph_counts(server: Oxigraph) -> dict[str, int]:
-    """Each named graph in the store and its number of triples."""
+def graph_counts(server: Store, base: str = "") -> dict[str, int]:
+    """Each named graph in the store (under ``base``: Virtuoso holds graphs of its own) and its
+    number of triples."""
     answer = fetch(f"{server.query_url}?{urlencode({'query': COUNT_GRAPHS})}", SPARQL_JSON)
     rows = json.loads(answer.body)["results"]["bindings"]
-    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+    counts = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+    return {graph: count for graph, count in counts.items() if graph.startswith(base)}
 
 
 def wait_for(status: int, url: str, accept: str, within: float) -> float:
@@ -101,12 +107,12 @@ def wait_for(status: int, url: str, accept: str, within: float) -> float:
 
 
 def test_a_stopped_store_gives_503_and_the_service_recovers_without_a_restart(
-    remote: tuple[Service, Oxigraph], tmp_path: Path
+    remote: tuple[Service, Store], tmp_path: Path
 ) -> None:
     service, server = remote
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert sparql(service, query)[0] == 200
-    stop_oxigraph(server)
+    stop_store(server)
     try:
         # A query, and a page that was not asked for before (an answer kept from before the
         # outage may still be served: it is still right).
@@ -119,7 +125,7 @@ def test_a_stopped_store_gives_503_and_the_service_recovers_without_a_restart(
         assert page.status == 503
         assert page.headers["Retry-After"]
     finally:
-        restart_oxigraph(server)  # the same port and data
+        restart_store(server)  # the same port and data
     took = wait_for(200, f"{service.url}id/network/xarxa-fp", "text/html", within=10)
     assert took < 5
     assert sparql(service, query + " # after the outage")[0] == 200
@@ -127,7 +133,7 @@ def test_a_stopped_store_gives_503_and_the_service_recovers_without_a_restart(
 
 
 def test_a_store_that_hangs_gives_504_within_the_time_limit(
-    remote: tuple[Service, Oxigraph],
+    remote: tuple[Service, Store],
 ) -> None:
     service, server = remote
     os.killpg(server.process.pid, signal.SIGSTOP)
@@ -141,7 +147,7 @@ def test_a_store_that_hangs_gives_504_within_the_time_limit(
     assert sparql(service, "ASK { ?s ?p ?o } # once it answers again")[0] == 200
 
 
-def test_safety_rules_hold_in_front_of_the_store(remote: tuple[Service, Oxigraph]) -> None:
+def test_safety_rules_hold_in_front_of_the_store(remote: tuple[Service, Store]) -> None:
     service, server = remote
     before = graph_counts(server)
     refused = [
@@ -157,7 +163,7 @@ def test_safety_rules_hold_in_front_of_the_store(remote: tuple[Service, Oxigraph
 
 
 def test_a_graph_outside_the_dataset_is_empty_as_in_the_embedded_store(
-    remote: tuple[Service, Oxigraph],
+    remote: tuple[Service, Store],
 ) -> None:
     """Naming the store's merged graph, or any graph that is no source of the dataset, shows
     nothing of it, as the embedded store shows nothing of a graph it does not have."""
@@ -171,21 +177,36 @@ def test_a_graph_outside_the_dataset_is_empty_as_in_the_embedded_store(
     graphs = sparql(service, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")[3]
     named = {row["g"]["value"] for row in json.loads(graphs)["results"]["bindings"]}
     assert merged not in named
-    assert named == set(graph_counts(server)) - {merged, f"{merged}#sources"}
+    assert named == set(graph_counts(server, service.url)) - {merged, f"{merged}#sources"}
 
 
 # --- Publishing -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("kind", STORES)
 def test_publishing_again_replaces_and_drops_only_the_graphs_of_sources_gone(
-    tmp_path: Path,
+    tmp_path: Path, kind: str, store: GraphStore
 ) -> None:
-    server = start_oxigraph(tmp_path)
+    server = start_store(kind, tmp_path)
     try:
         base = "http://127.0.0.1:9/"
-        publish(tmp_path, server, base)
-        first = graph_counts(server)
+        output = publish(tmp_path, server, base)
+        if server.credentials:
+            assert server.credentials["KUOPIO_STORE_PASSWORD"] not in output
+        first = graph_counts(server, base)
         dataset = f"{base}graph/dataset"
+        # A blank node the merged graph shares with a source's graph is one node in the store.
+        shared = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{dataset}> {{ ?s ?p ?o FILTER(isBlank(?o)) }}"
+            f" GRAPH ?source {{ ?s ?p ?o }} FILTER(?source != <{dataset}>) }}"
+        )
+        answer = fetch(f"{server.query_url}?{urlencode({'query': shared})}", SPARQL_JSON)
+        (row,) = store.select(
+            "SELECT (COUNT(*) AS ?n) WHERE"
+            " { ?s ?p ?o FILTER(isBlank(?o)) GRAPH ?source { ?s ?p ?o } }"
+        )
+        assert int(row["n"].value) > 0
+        assert json.loads(answer.body)["results"]["bindings"][0]["n"]["value"] == row["n"].value
         # As if the previous publication had had one more source; and a graph under the same
         # base that is none of this dataset's (another publication's, say).
         gone = f"{base}id/source/a-source-no-longer-there"
@@ -195,16 +216,16 @@ def test_publishing_again_replaces_and_drops_only_the_graphs_of_sources_gone(
             f" GRAPH <{other}> {{ <urn:a> <urn:b> <urn:c> }}"
             f" GRAPH <{dataset}#sources> {{ <{dataset}> <{HAD_MEMBER}> <{gone}> }} }}"
         )
-        assert urllib_post(server.query_url.replace("/query", "/update"), update) == 204
+        assert post_update(server, update) in (200, 204)
         output = publish(tmp_path, server, base)
         assert "dropped 1" in output
-        assert graph_counts(server) == {**first, other: 1}  # replaced, not added to
+        assert graph_counts(server, base) == {**first, other: 1}  # replaced, not added to
         assert f"published {first[dataset]} triples" in output
         assert not any(graph.endswith("#next") for graph in first)  # nothing left half-done
         sources = first[f"{dataset}#sources"]
         assert sources == len([graph for graph in first if "/id/source/" in graph]) + 1
     finally:
-        stop_oxigraph(server)
+        stop_store(server)
 
 
 def test_invalid_data_is_never_published(tmp_path: Path) -> None:
@@ -222,7 +243,7 @@ def test_invalid_data_is_never_published(tmp_path: Path) -> None:
         assert "missing-english-label.ttl" in done.stderr
         assert graph_counts(server) == {}
     finally:
-        stop_oxigraph(server)
+        stop_store(server)
 
 
 @pytest.mark.parametrize(
@@ -241,10 +262,14 @@ def test_a_command_that_cannot_reach_the_store_says_so(command: list[str]) -> No
     assert "Traceback" not in done.stderr
 
 
-def urllib_post(url: str, update: str) -> int:
-    """POST a SPARQL update to the store directly; its status."""
+def post_update(server: Store, update: str) -> int:
+    """POST a SPARQL update to the store directly, with its credentials; its status."""
+    headers = {"Content-Type": "application/sparql-update"}
+    if server.credentials:
+        user, password = server.credentials.values()
+        headers["Authorization"] = Authenticator(user, password).header("POST", server.update_url)
     request = urllib.request.Request(  # noqa: S310 - loopback only
-        url, data=update.encode(), headers={"Content-Type": "application/sparql-update"}
+        server.update_url, data=update.encode(), headers=headers
     )
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
         return int(answer.status)
@@ -253,19 +278,33 @@ def urllib_post(url: str, update: str) -> int:
 # --- Identical answers ----------------------------------------------------------------------
 
 
-def test_both_stores_give_the_same_answers(
-    remote: tuple[Service, Oxigraph], tmp_path: Path
-) -> None:
+VIRTUOSO_ANSWERS_OTHERWISE = {
+    "memberships-with-dates.rq": "an OPTIONAL with a FILTER, after a path of any length: rows lost",
+    "networks-w3c-only.rq": "an OPTIONAL with a FILTER, after a path of any length: rows lost",
+    "networks-and-contacts.rq": "an OPTIONAL on a variable a FILTER compares with an IRI: unbound",
+    "network-profiles.rq": 'GROUP_CONCAT of no values: "" where Oxigraph leaves it unbound',
+    "passage-contents.rq": 'GROUP_CONCAT of no values: "" where Oxigraph leaves it unbound',
+}
+"""The example queries Virtuoso 7.2 answers otherwise than Oxigraph, and why (the README says
+so): the service passes a client's query to the store, so its answer is the store's."""
+
+
+def test_both_stores_give_the_same_answers(remote: tuple[Service, Store], tmp_path: Path) -> None:
     """The service over its embedded store and over the remote store, with the same base:
-    each example query, the dumps and resource descriptions agree (blank nodes aside)."""
-    service, _ = remote
+    each example query (as the services offer it, under their base), the dumps and resource
+    descriptions agree (blank nodes aside)."""
+    service, server = remote
     embedded = start_service(tmp_path, "--base", service.url)
     try:
         for query_file in sorted((ROOT / "queries").glob("*.rq")):
-            query = query_file.read_text()
+            query = parse_named_query(query_file, service.url).text
             mine = sparql(embedded, query)
             theirs = sparql(service, query)
             assert mine[0] == theirs[0] == 200, query_file.name
+            if isinstance(server, Virtuoso) and query_file.name in VIRTUOSO_ANSWERS_OTHERWISE:
+                # Listed as wrong, and still so (else the list and the README must change).
+                assert solutions(mine[3]) != solutions(theirs[3]), query_file.name
+                continue
             assert solutions(mine[3]) == solutions(theirs[3]), query_file.name
         for name, form in [("kuopio.ttl", "turtle"), ("kuopio.jsonld", "json-ld")]:
             graphs = [
@@ -299,20 +338,178 @@ def test_both_stores_give_the_same_answers(
         stop_service(embedded)
 
 
+# --- Virtuoso's ways -------------------------------------------------------------------------
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+"""A query no store answers in seconds over the bundled data (8 × 10⁹ solutions)."""
+
+
+@pytest.mark.parametrize("remote", ["virtuoso"], indirect=True)
+def test_virtuoso_stops_a_query_at_the_time_limit_it_is_given_and_clients_get_504(
+    remote: tuple[Service, Store],
+) -> None:
+    service, server = remote
+    # Virtuoso's "anytime" answer, cut at its own limit (500 ms here): a time-out, not an answer.
+    endpoint = Endpoint(server.query_url, f"{service.url}graph/dataset", 20.0, "timeout=500")
+    started = time.monotonic()
+    with pytest.raises(StoreTimeout, match="only part of the answer"):
+        RemoteStore(service.url, endpoint).query(SLOW)
+    assert time.monotonic() - started < 10
+    # The service with the parameter as the README gives it: 504 within its own time limit.
+    settings = Settings(
+        base=service.url,
+        store=server.query_url,
+        query_timeout=2.0,
+        store_timeout_parameter="timeout={milliseconds}",
+    )
+    client = create_app(settings, config={"TESTING": True}).test_client()
+    started = time.monotonic()
+    answer = client.get("/sparql", query_string={"query": SLOW}, headers={"Accept": SPARQL_JSON})
+    assert answer.status_code == 504
+    assert time.monotonic() - started < 2.0 + 2
+    assert answer.headers["Retry-After"]
+
+
+@pytest.mark.parametrize("remote", ["virtuoso"], indirect=True)
+def test_a_store_behind_digest_authentication_is_read_with_the_credentials(
+    remote: tuple[Service, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso's /sparql-auth, which takes queries too, asks for HTTP digest authentication."""
+    service, server = remote
+    assert isinstance(server, Virtuoso)
+    settings = Settings(base=service.url, store=server.update_url)
+    for name, value in server.credentials.items():
+        monkeypatch.setenv(name, value)
+    client = create_app(settings, config={"TESTING": True}).test_client()
+    for path in ("/id/network/iclei", "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"):
+        assert client.get(path, headers={"Accept": "text/turtle, */*;q=0.1"}).status_code == 200
+    monkeypatch.setenv("KUOPIO_STORE_PASSWORD", "not-the-password")
+    with pytest.raises(StoreFailed, match="HTTP 401") as refused:
+        create_app(settings, config={"TESTING": True})
+    assert server.password not in str(refused.value)
+
+
+@pytest.mark.parametrize("remote", ["virtuoso"], indirect=True)
+def test_serve_says_at_start_up_that_the_store_cuts_answers_below_the_result_cap(
+    remote: tuple[Service, Store],
+) -> None:
+    """The tests' Virtuoso gives at most VIRTUOSO_ROW_CAP rows; a service that caps answers
+    there cannot tell a whole answer from a cut one."""
+    service, server = remote
+    done = subprocess.run(
+        [str(SCRIPT), "serve", "--store", server.query_url, "--base", service.url]
+        + ["--max-results", str(VIRTUOSO_ROW_CAP)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert f"gives at most {VIRTUOSO_ROW_CAP} rows" in done.stderr
+    assert "ResultSetMaxRows" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_store_that_labels_blank_nodes_afresh_in_each_answer_is_refused() -> None:
+    class Relabelling(RemoteStore):
+        """Answers with the same statement each time, its blank node labelled anew."""
+
+        def select(self, sparql: str, values: Any = None, **page: Any) -> list[dict[str, Any]]:
+            subject, predicate = ox.NamedNode("http://example.org/a"), ox.NamedNode(HAD_MEMBER)
+            return [{"s": subject, "p": predicate, "o": ox.BlankNode()}]
+
+    endpoint = Endpoint("http://127.0.0.1:9/query", "http://example.org/graph/dataset")
+    with pytest.raises(StoreUnsuitable, match="blank node a new label"):
+        check_blank_nodes(Relabelling("http://example.org/", endpoint))
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 16, 17, 4096])
+def test_virtuoso_blank_nodes_are_read_as_n_triples_writes_them_whatever_the_reads(
+    size: int,
+) -> None:
+    """``nodeID://b10001`` in Virtuoso's XML results is ``_:b10001``, as in its N-Triples,
+    however the answer arrives (``size`` bytes a read)."""
+    xml = (
+        b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="o"/>'
+        b'</head><results><result><binding name="o"><bnode>nodeID://b10001</bnode></binding>'
+        b'</result><result><binding name="o"><literal>&lt;bnode&gt;nodeID://x</literal>'
+        b"</binding></result></results></sparql>"
+    )
+    response = Trickle(xml, size, "application/sparql-results+xml")
+    answer = Answer(response, time.monotonic() + 10)  # type: ignore[arg-type]
+    parsed = ox.parse_query_results(read_within(answer), format=ox.QueryResultsFormat.XML)
+    assert [row["o"] for row in parsed] == [ox.BlankNode("b10001"), ox.Literal("<bnode>nodeID://x")]
+
+
+class Trickle:
+    """An HTTP response that gives its body ``size`` bytes a read."""
+
+    def __init__(self, body: bytes, size: int, media_type: str) -> None:
+        self.body, self.size = body, size
+        self.headers = Message()
+        self.headers["Content-Type"] = media_type
+
+    def read1(self, _: int) -> bytes:
+        chunk, self.body = self.body[: self.size], self.body[self.size :]
+        return chunk
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (b'{"head": {}, "boolean": true}', True),
+        (b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}', False),
+        (
+            b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [{"__ASK_RETVAL":'
+            b' {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer",'
+            b' "value": "1"}}]}}',
+            True,
+        ),
+    ],
+)
+def test_an_ask_answered_as_solutions_is_read_as_a_boolean(answer: bytes, expected: bool) -> None:
+    """Virtuoso answers an ASK with a pattern as a SELECT of one variable, ``__ASK_RETVAL``."""
+    parsed = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+    assert bool(boolean(parsed)) is expected
+
+
 # --- Parts ----------------------------------------------------------------------------------
 
 
-def test_bindings_become_values_at_the_start_of_the_where_clause() -> None:
-    query = "SELECT ?entity ?p WHERE { ?entity ?p ?o } LIMIT 3"
-    bound = with_values(query, {"entity": ox.NamedNode("http://example.org/a")})
-    assert bound == (
-        "SELECT ?entity ?p WHERE { VALUES ?entity { <http://example.org/a> } ?entity ?p ?o }"
-        " LIMIT 3"
-    )
-    with pytest.raises(ValueError, match="blank node"):
-        with_values(query, {"entity": ox.BlankNode()})
-    with pytest.raises(ValueError, match="WHERE"):
-        with_values("ASK { ?entity ?p ?o }", {"entity": ox.NamedNode("http://example.org/a")})
+def test_a_query_that_declares_its_base_first_keeps_it_first() -> None:
+    """Virtuoso 7 takes BASE only before every PREFIX: the project's prefixes go after it. The
+    text is a client's, so finding its BASE takes linear time however it is made."""
+    store = RemoteStore("http://example.org/", Endpoint("http://127.0.0.1:9/query", "urn:g"))
+    sent = store.with_prologue("# title: x\n  BASE <http://example.org/b/>\nSELECT * {}")
+    assert sent.startswith("# title: x\n  BASE <http://example.org/b/>\nPREFIX ")
+    assert sent.endswith("\nSELECT * {}")
+    assert store.with_prologue("SELECT * {}") == store.prologue() + "SELECT * {}"
+    started = time.monotonic()
+    store.with_prologue("# " * 200_000 + "x\nSELECT * {}")
+    assert time.monotonic() - started < 0.5
+
+
+def test_statements_with_blank_nodes_are_written_a_node_and_a_graph_to_a_template() -> None:
+    """A template's blank nodes are new nodes: the statements of one node, and of the nodes it
+    is joined to, share a template; each template holds one graph's statements (Virtuoso 7
+    fails on a template over two graphs) unless a node is in both."""
+    a, b = "http://example.org/a", "http://example.org/b"
+    p, s = ox.NamedNode("http://example.org/p"), ox.NamedNode("http://example.org/s")
+    n1, n2, n3, n4, n5 = (ox.BlankNode(f"n{i}") for i in range(1, 6))
+    quads = [
+        (a, ox.Triple(s, p, n1)),
+        (a, ox.Triple(n1, p, n2)),
+        (a, ox.Triple(n2, p, ox.Literal("x"))),
+        (a, ox.Triple(n3, p, ox.Literal("y"))),
+        (b, ox.Triple(n4, p, ox.Literal("z"))),
+        (a, ox.Triple(n5, p, ox.Literal("v"))),
+        (b, ox.Triple(n5, p, ox.Literal("w"))),
+    ]
+    templates = [sorted(quads.index(quad) for quad in t) for t in _templates(quads)]
+    assert sorted(templates) == [[0, 1, 2, 3], [4], [5, 6]]
 
 
 @pytest.mark.parametrize(
@@ -347,7 +544,7 @@ def test_a_store_setting_must_be_an_http_url() -> None:
 
 
 def test_the_app_asks_the_store_only_standard_sparql(
-    remote: tuple[Service, Oxigraph], monkeypatch: pytest.MonkeyPatch
+    remote: tuple[Service, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every query the app itself sends while serving each kind of page parses with rdflib's
     SPARQL 1.1 parser, an implementation independent of Oxigraph: nothing in them needs
@@ -357,7 +554,7 @@ def test_the_app_asks_the_store_only_standard_sparql(
     request = RemoteStore.request
 
     def recording(store: RemoteStore, text: str, *args: Any) -> Any:
-        sent.append(store.prologue() + text)
+        sent.append(store.with_prologue(text))
         return request(store, text, *args)
 
     monkeypatch.setattr(RemoteStore, "request", recording)
@@ -383,7 +580,7 @@ def test_the_app_asks_the_store_only_standard_sparql(
 
 
 def test_queries_whose_words_look_like_updates_are_still_queries(
-    remote: tuple[Service, Oxigraph],
+    remote: tuple[Service, Store],
 ) -> None:
     """A prefix named ``load:`` or a comment saying "add" makes no update of a query."""
     service, _ = remote
@@ -406,7 +603,7 @@ def test_queries_whose_words_look_like_updates_are_still_queries(
     ],
 )
 def test_the_result_cap_holds_in_front_of_the_store(
-    remote: tuple[Service, Oxigraph], query: str, rows: int
+    remote: tuple[Service, Store], query: str, rows: int
 ) -> None:
     service, server = remote
     settings = Settings(base=service.url, store=server.query_url, max_results=3)
@@ -424,5 +621,5 @@ def test_the_result_cap_holds_in_front_of_the_store(
     [(503, StoreUnavailable), (429, StoreUnavailable), (504, StoreTimeout), (500, StoreFailed)],
 )
 def test_the_stores_own_error_statuses_say_what_happened(status: int, error: type) -> None:
-    assert isinstance(status_error(status), error)
-    assert str(status) in str(status_error(status))
+    assert isinstance(refusal(status), error)
+    assert str(status) in str(refusal(status))

@@ -1,9 +1,11 @@
 """The endpoint is safe by default: budgets, size caps, memory and nesting limits, a cache,
-and no input a client can send gives a 5xx."""
+and no input a client can send gives a 5xx: not escapes that name no character, not chains of
+operators, not the longest queries the size cap lets through."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,12 +15,14 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
-from kuopio_graph import GraphStore, Settings
+from kuopio_graph import GraphStore, ServedDataset, Settings
+from kuopio_graph.guard import MAX_DEPTH
 from webapp import create_app
 from webapp.budget import WINDOW, Budgets
-from webapp.caching import ResponseCache
-from webapp.publication import Publication
+from webapp.limits import MAX_BODY_LENGTH, MAX_HEADER_LINE, MAX_HEADERS
+from webapp.response_cache import ResponseCache
 
 JSON = "application/sparql-results+json"
 LIGHT = "SELECT ?s WHERE { ?s a kuopio:ThematicNetwork }"
@@ -83,6 +87,32 @@ def test_large_bodies_answer_413(client: FlaskClient) -> None:
     assert response.status_code == 413
 
 
+def test_long_header_lines_answer_431(client: FlaskClient) -> None:
+    fits = {"Accept": JSON, "X-Note": "x" * (MAX_HEADER_LINE - len("X-Note: "))}
+    assert client.get("/sparql", query_string={"query": LIGHT}, headers=fits).status_code == 200
+    too_long = {**fits, "X-Note": fits["X-Note"] + "x"}
+    response = client.get("/sparql", query_string={"query": LIGHT}, headers=too_long)
+    assert response.status_code == 431
+    assert "X-Note" in response.get_data(as_text=True)
+
+
+def test_headers_past_64_kb_in_all_answer_431(client: FlaskClient) -> None:
+    line = "x" * (MAX_HEADER_LINE - 100)
+    headers = {f"X-Note-{i}": line for i in range(MAX_HEADERS // MAX_HEADER_LINE + 1)}
+    response = client.get("/", headers=headers)
+    assert response.status_code == 431
+    assert f"{MAX_HEADERS:,}" in response.get_data(as_text=True)
+
+
+def test_a_kept_answer_is_not_given_to_a_request_with_headers_past_the_limits(
+    client: FlaskClient,
+) -> None:
+    query = {"query": LIGHT + " # kept, then asked with a long header"}
+    assert client.get("/sparql", query_string=query, headers={"Accept": JSON}).status_code == 200
+    long_header = {"Accept": JSON, "X-Note": "x" * MAX_HEADER_LINE}
+    assert client.get("/sparql", query_string=query, headers=long_header).status_code == 431
+
+
 def test_deep_nesting_is_refused_before_the_engine_sees_it(client: FlaskClient) -> None:
     query = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
     response = client.post("/sparql", data=query, content_type="application/sparql-query")
@@ -114,7 +144,9 @@ def test_identical_requests_are_answered_from_the_cache(
     before = len(cache.responses)
     first = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
     assert len(cache.responses) == before + 1
-    monkeypatch.setattr(Publication, "pool", lambda _: pytest.fail("a query worker was asked"))
+    monkeypatch.setattr(
+        ServedDataset, "query_runner", lambda _: pytest.fail("a query worker was asked")
+    )
     second = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
     assert second.data == first.data
     assert second.headers == first.headers
@@ -168,6 +200,9 @@ HOSTILE = st.sampled_from(
         "PREFIX : <http://x/> SELECT * WHERE { ?s :p ?o } LIMIT -1",
         "DESCRIBE *",
         "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5",
+        "SELECT (<http://example.org/unknown>(1) AS ?x) {}",
+        'SELECT ("\\U00110000" AS ?x) {}',
+        "ASK { FILTER(" + "!" * 10_000 + "true) }",
     ]
 )
 QUERIES = st.one_of(st.text(max_size=300), HOSTILE)
@@ -227,3 +262,173 @@ def test_no_path_gives_a_server_error(
 def test_the_service_still_answers_after_the_fuzzing(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": LIGHT}, headers={"Accept": JSON})
     assert response.status_code == 200
+
+
+# What the query check reads before any parser: escapes, chains of operators, long lists, and
+# the longest queries the size cap lets through.
+
+POST_METHODS = st.sampled_from(["get", "form", "direct"])
+
+
+def ask(client: FlaskClient, method: str, query: str) -> TestResponse:
+    """``query`` sent as ``method`` (GET, POST form or POST direct), for SPARQL JSON."""
+    headers = {"Accept": JSON}
+    if method == "get":
+        return client.get("/sparql", query_string={"query": query}, headers=headers)
+    if method == "form":
+        return client.post("/sparql", data={"query": query}, headers=headers)
+    return client.post(
+        "/sparql", data=query.encode(), content_type="application/sparql-query", headers=headers
+    )
+
+
+@st.composite
+def escapes(draw: st.DrawFn) -> tuple[str, str | None]:
+    """A code-point escape as a query may write it (\\u and four hex digits, \\U and eight,
+    or a broken one), and the character it names, or None if it names none."""
+    point = draw(
+        st.one_of(
+            st.integers(0, 0x10FFFF),
+            st.integers(0xD800, 0xDFFF),  # surrogates
+            st.integers(0x110000, 0xFFFFFFFF),  # past the last code point
+        )
+    )
+    form = draw(st.sampled_from(["u", "U", "broken"]))
+    if form == "broken":
+        return draw(st.sampled_from(["\\u12", "\\U0011000", "\\x41", "\\q", "\\u"])), None
+    text = f"\\u{point:04x}" if form == "u" and point <= 0xFFFF else f"\\U{point:08X}"
+    names = point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF
+    return text, chr(point) if names else None
+
+
+@hypothesis_settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(escape=escapes(), method=POST_METHODS, in_iri=st.booleans())
+def test_escapes_are_read_or_refused(
+    client: FlaskClient, escape: tuple[str, str | None], method: str, in_iri: bool
+) -> None:
+    text, character = escape
+    term = f"<http://example.org/a{text}b>" if in_iri else f'"a{text}b"'
+    response = ask(client, method, f"SELECT ?v WHERE {{ BIND({term} AS ?v) }}")
+    if character is None:
+        assert response.status_code == 400, response.get_data(as_text=True)
+    elif in_iri:  # a character may be one an IRI cannot hold
+        assert response.status_code in (200, 400), response.get_data(as_text=True)
+    else:
+        assert response.status_code == 200, response.get_data(as_text=True)
+        (row,) = response.json["results"]["bindings"]
+        assert row["v"]["value"] == f"a{character}b"
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    length=st.one_of(st.integers(0, 1200), st.integers(1200, 30_000)),
+    operators=st.sampled_from(["!", "!-", "-", "+-", "!+"]),
+    between=st.sampled_from(["", " ", "\n", "#!\n", " # ! \n "]),
+    method=POST_METHODS,
+)
+def test_chains_of_unary_operators_are_answered_or_refused(
+    client: FlaskClient, length: int, operators: str, between: str, method: str
+) -> None:
+    chain = between.join(operators[i % len(operators)] for i in range(length))
+    query = (
+        f"ASK {{ FILTER({chain} true) }}" if operators == "!" else f"SELECT ({chain} 1 AS ?n) {{}}"
+    )
+    response = ask(client, "direct" if len(query) > 4000 else method, query)
+    assert response.status_code in (200, 400), response.get_data(as_text=True)
+    if operators == "!":
+        if length < MAX_DEPTH - 100:
+            assert response.status_code == 200
+            assert response.json["boolean"] == (length % 2 == 0)
+        elif length > MAX_DEPTH:
+            assert response.status_code == 400
+            assert "nests too deeply" in response.get_data(as_text=True)
+
+
+VALUES: dict[str, Callable[[int], str]] = {
+    "integers": lambda i: str(i),
+    "negative numbers": lambda i: f"-{i}.5",
+    "strings": lambda i: f'"value {i}"',
+    "escaped strings": lambda i: f'"\\u00e4 \\t {i}"',
+    "language strings": lambda i: f'"arvo {i}"@fi',
+    "typed literals": lambda i: f'"{i}"^^xsd:integer',
+    "IRIs": lambda i: f"<https://example.org/item/{i}#it>",
+    "prefixed names": lambda i: f"kuopio:item-{i}",
+}
+
+
+def filled(head: str, item: Callable[[int], str], tail: str, size: int) -> tuple[str, int]:
+    """``head``, as many items as fit in ``size`` bytes (one space after each), ``tail``; and
+    how many items there are."""
+    pieces: list[str] = []
+    used = len(head.encode()) + len(tail.encode())
+    while True:
+        piece = item(len(pieces)) + " "
+        if used + len(piece.encode()) > size:
+            return head + "".join(pieces) + tail, len(pieces)
+        pieces.append(piece)
+        used += len(piece.encode())
+
+
+COUNT_VALUES = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { "
+
+
+@hypothesis_settings(
+    max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=st.sampled_from(sorted(VALUES)),
+    size=st.integers(0, 20).map(lambda twentieths: twentieths * MAX_BODY_LENGTH // 20),
+)
+def test_long_value_lists_are_answered(client: FlaskClient, kind: str, size: int) -> None:
+    query, count = filled(COUNT_VALUES, VALUES[kind], "} }", size)
+    response = ask(client, "direct", query)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.json["results"]["bindings"][0]["n"]["value"] == str(count)
+
+
+LARGE: dict[str, Callable[[int], tuple[str, int]]] = {
+    # Each builds a query of at most the given size, and gives the number it answers.
+    "values": lambda size: filled(COUNT_VALUES, VALUES["strings"], "} }", size),
+    "IRIs": lambda size: filled(COUNT_VALUES, VALUES["IRIs"], "} }", size),
+    "typed literals": lambda size: filled(COUNT_VALUES, VALUES["typed literals"], "} }", size),
+    "rows": lambda size: filled(
+        "SELECT (COUNT(*) AS ?n) WHERE { VALUES (?a ?b) { ", lambda i: f"({i} -{i})", "} }", size
+    ),
+    "in": lambda size: (
+        filled(
+            "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { 7 } FILTER(?x IN (",
+            lambda i: "7,",
+            "7)) }",
+            size,
+        )[0],
+        1,
+    ),
+    "concat": lambda size: (lambda query, count: (query, 2 * (count + 1)))(
+        *filled("SELECT (STRLEN(CONCAT(", lambda i: '"ab",', '"ab")) AS ?n) {}', size)
+    ),
+    "comment": lambda size: (
+        filled("", lambda i: "# from service\n", "SELECT (COUNT(*) AS ?n) {}", size)[0],
+        1,
+    ),
+    "string": lambda size: (f'SELECT (STRLEN("{"x" * (size - 40)}") AS ?n) {{}}', size - 40),
+}
+
+
+@hypothesis_settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(kind=st.sampled_from(sorted(LARGE)), slack=st.integers(0, 32 * 1024))
+def test_valid_queries_just_under_the_size_cap_are_answered(
+    client: FlaskClient, settings: Settings, kind: str, slack: int
+) -> None:
+    query, expected = LARGE[kind](MAX_BODY_LENGTH - slack)
+    assert MAX_BODY_LENGTH - slack - 100 < len(query.encode()) <= MAX_BODY_LENGTH - slack
+    started = time.monotonic()
+    response = ask(client, "direct", query)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert time.monotonic() - started < settings.query_timeout
+    assert response.json["results"]["bindings"][0]["n"]["value"] == str(expected)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_defaults_use_the_bundled_files() -> None:
-    settings = Settings.load(environ={})
+    settings = Settings.read(environ={})
     assert settings.base == DEFAULT_BASE
     assert settings.data == (ROOT / "data",)
 
@@ -21,17 +21,17 @@ def test_defaults_use_the_bundled_files() -> None:
 def test_precedence_flag_over_environment_over_file(tmp_path: Path) -> None:
     config = tmp_path / "kuopio.toml"
     config.write_text('base = "https://file.example/"\ndata = ["mydata"]\n')
-    from_file = Settings.load(environ={}, config_file=config)
+    from_file = Settings.read(environ={}, config_file=config)
     assert from_file.base == "https://file.example/"
     assert from_file.data == (tmp_path / "mydata",)  # relative to the file
     environ = {"KUOPIO_BASE": "https://env.example/", "KUOPIO_CONFIG": str(config)}
-    assert Settings.load(environ=environ).base == "https://env.example/"
+    assert Settings.read(environ=environ).base == "https://env.example/"
     flags = {"base": "https://flag.example/"}
-    assert Settings.load(flags, environ=environ).base == "https://flag.example/"
+    assert Settings.read(flags, environ=environ).base == "https://flag.example/"
 
 
 def test_environment_paths_are_separated_by_the_path_separator(tmp_path: Path) -> None:
-    settings = Settings.load(environ={"KUOPIO_EXTRA": f"{tmp_path / 'a'}:{tmp_path / 'b'}"})
+    settings = Settings.read(environ={"KUOPIO_EXTRA": f"{tmp_path / 'a'}:{tmp_path / 'b'}"})
     assert settings.extra == (tmp_path / "a", tmp_path / "b")
 
 
@@ -45,7 +45,7 @@ def test_unknown_settings_are_refused(tmp_path: Path) -> None:
     config = tmp_path / "kuopio.toml"
     config.write_text('colour = "blue"\n')
     with pytest.raises(SettingsError, match="colour"):
-        Settings.load(environ={}, config_file=config)
+        Settings.read(environ={}, config_file=config)
 
 
 def test_readme_documents_every_setting() -> None:
@@ -59,9 +59,9 @@ def test_readme_documents_every_setting() -> None:
     [("true", True), ("1", True), ("yes", True), ("false", False), ("0", False)],
 )
 def test_switches_read_the_words_people_write(raw: str, expected: bool) -> None:
-    assert Settings.load(environ={"KUOPIO_ACCESS_LOG": raw}).access_log is expected
+    assert Settings.read(environ={"KUOPIO_ACCESS_LOG": raw}).access_log is expected
 
 
 def test_a_switch_refuses_other_words() -> None:
     with pytest.raises(SettingsError, match="access_log"):
-        Settings.load(environ={"KUOPIO_ACCESS_LOG": "sometimes"})
+        Settings.read(environ={"KUOPIO_ACCESS_LOG": "sometimes"})

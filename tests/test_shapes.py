@@ -19,7 +19,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 
 from kuopio_graph import GraphStore, Settings, discover, load, shapes_graph, validate
-from kuopio_graph.cli import main
+from webapp.commands import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.ttl"))

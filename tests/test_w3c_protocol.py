@@ -31,7 +31,7 @@ from werkzeug.test import TestResponse
 
 from kuopio_graph import GraphStore, Settings
 from webapp import create_app
-from webapp.publication import get_publication
+from webapp.state import served
 
 SUITE_ENV = "KUOPIO_W3C_DIR"
 BESIDE_CHECKOUT = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "sparql11-protocol"
@@ -191,15 +191,13 @@ def serving(settings: Settings, graphs: Sequence[tuple[Path, str]]) -> Iterator[
     """
     store = GraphStore(settings.base)
     for path, label in graphs:
-        store.load(path.read_bytes(), ox.RdfFormat.N_TRIPLES, label)
+        store.add(path.read_bytes(), ox.RdfFormat.N_TRIPLES, label)
     app = create_app(settings, store=store, config={"TESTING": True})
     try:
         yield Served(store, app.test_client())
     finally:
         with app.app_context():
-            pool = get_publication()._pool  # started by the first query, if any
-        if pool is not None:
-            pool.close()
+            served().close()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from web_helpers import ID, Page
 
 from kuopio_graph import Settings, load
-from kuopio_graph.search import fold
+from kuopio_graph.search_index import fold
 from webapp import create_app
 from webapp.i18n import text
 from webapp.members import PAGE_SIZE
@@ -89,7 +89,7 @@ def test_a_class_without_members_says_so(client: FlaskClient) -> None:
 
 def test_pages_made_before_the_index_are_not_kept(settings: Settings) -> None:
     app = create_app(settings, config={"TESTING": True})
-    app.extensions["kuopio_graph"]._search_elsewhere = True
+    app.extensions["kuopio_graph"].served._search_elsewhere = True
     client = app.test_client()
     first = client.get("/ontology/ThematicNetwork", headers=HTML)
     assert first.status_code == 200

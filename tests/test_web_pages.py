@@ -33,7 +33,7 @@ from web_helpers import (
 )
 
 from kuopio_graph import GraphStore, Settings, load
-from kuopio_graph.describe import BACKLINKS_PER_PAGE
+from kuopio_graph.resource_view import BACKLINKS_PER_PAGE
 from webapp import create_app
 from webapp.i18n import text
 

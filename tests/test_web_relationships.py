@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from web_helpers import ID, Element, Page, local, store_rows
 
 from kuopio_graph import GraphStore
-from kuopio_graph.relations import PART_OF, UNIT, Branch, relationship_tree
+from kuopio_graph.connections import PART_OF, UNIT, Branch, relationship_tree
 from webapp.i18n import text
 
 CITY = f"{ID}organisation/city-of-kuopio"

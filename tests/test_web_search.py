@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from web_helpers import ID, Page, local
 
 from kuopio_graph import GraphStore, Settings
-from kuopio_graph.search import SearchIndex, fold
+from kuopio_graph.search_index import SearchIndex, fold
 from webapp import create_app
 from webapp.i18n import text
 
@@ -148,7 +148,7 @@ def test_every_page_has_a_labelled_search_box(client: FlaskClient, path: str) ->
 
 def test_search_waits_for_an_index_built_elsewhere(settings: Settings, store: GraphStore) -> None:
     app = create_app(settings, store=store, config={"TESTING": True})
-    publication = app.extensions["kuopio_graph"]
+    publication = app.extensions["kuopio_graph"].served
     client = app.test_client()
     publication._search_elsewhere = True  # as in a worker forked before the index is there
     response = client.get("/search", query_string={"q": "iclei"}, headers=JSON)

@@ -276,18 +276,19 @@ def test_other_methods_are_405(client: FlaskClient, method: str) -> None:
 @pytest.mark.parametrize(
     ("content_type", "body", "expected"),
     [
-        ("text/plain", b"ASK {}", {415}),
-        (None, b"ASK {}", {400, 415}),
-        ("application/sparql-query; charset=utf-16", "ASK {}".encode("utf-16"), {400, 415}),
-        ("application/sparql-query", b"ASK { \xff }", {400}),
-        ("application/json", b'{"query": "ASK {}"}', {415}),
+        ("text/plain", b"ASK {}", 415),
+        (None, b"ASK {}", 415),
+        ("application/sparql-query; charset=utf-16", "ASK {}".encode("utf-16"), 415),
+        ("application/sparql-query", b"ASK { \xff }", 400),
+        ("application/json", b'{"query": "ASK {}"}', 415),
     ],
 )
 def test_wrong_media_type_or_encoding_is_refused(
-    client: FlaskClient, content_type: str | None, body: bytes, expected: set[int]
+    client: FlaskClient, content_type: str | None, body: bytes, expected: int
 ) -> None:
     response = client.post("/sparql", data=body, content_type=content_type)
-    assert response.status_code in expected
+    assert response.status_code == expected
+    assert response.mimetype == "text/plain"
 
 
 def test_head_answers_like_get(client: FlaskClient) -> None:

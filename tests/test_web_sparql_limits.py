@@ -110,6 +110,10 @@ def nobody_called(server: socket.socket) -> bool:
         "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE <{endpoint}> {{}} }} }} }}",
         "PREFIX e: <{endpoint}#> SELECT * WHERE {{ SERVICE e:x {{ ?s ?p ?o }} }}",
         "SELECT * WHERE {{ SERVICE#comment\n<{endpoint}>{{?s ?p ?o}} }}",
+        "SELECT * WHERE {{ ?s ?p ?o . ?s ?p 1SERVICE <{endpoint}> {{ ?a ?b ?c }} }}",
+        "PREFIX e: <{endpoint}#> SELECT * WHERE {{ ?s ?p ?o SERVICEe:x {{ ?a ?b ?c }} }}",
+        "SELECT * WHERE {{ BIND('\\u0027' AS ?a) SERVICE <{endpoint}> {{ ?s ?p ?o }}"
+        " BIND('\\u0027' AS ?b) }}",
     ],
 )
 def test_service_is_refused_without_network_access(
@@ -256,18 +260,16 @@ def test_time_limit_stops_a_long_query(hurried_app: Flask) -> None:
     assert count(send(client, "get", COUNT)) > 0
 
 
-def test_time_limit_covers_checking_the_query(hurried_app: Flask) -> None:
-    # A long query text that names FROM (here in a comment) is read by the guard before it
-    # runs; that reading too must stay within the time limit.
+def test_checking_a_long_query_fits_well_within_the_time_limit(hurried_app: Flask) -> None:
+    # A long query text that names FROM and SERVICE (here in a comment) is read by the check
+    # before it runs: that reading must leave the query time to be answered, here in a second.
     values = " ".join(f'"{i}"' for i in range(40_000))
-    query = f"# read from the values\nSELECT ?x WHERE {{ VALUES ?x {{ {values} }} }} LIMIT 1"
+    query = f"# from service\nSELECT ?x WHERE {{ VALUES ?x {{ {values} }} }} LIMIT 1"
     assert len(query) < 1024 * 1024
-    started = time.monotonic()
     response = hurried_app.test_client().post(
         "/sparql", data=query, content_type="application/sparql-query"
     )
-    assert response.status_code in (200, 503)
-    assert time.monotonic() - started < 5
+    assert response.status_code == 200, response.get_data(as_text=True)
 
 
 # CORS

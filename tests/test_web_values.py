@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from web_helpers import ID, SPARQL_JSON, Element, Page
 
 from kuopio_graph import Settings, load
-from kuopio_graph.describe import STATEMENT_ROWS, VALUES_PER_PAGE, entity_view
+from kuopio_graph.resource_view import STATEMENT_ROWS, VALUES_PER_PAGE, entity_view
 from webapp import create_app
 from webapp.i18n import text
 
@@ -150,7 +150,7 @@ def test_the_two_ways_of_reading_show_the_same_statements(
     iri = f"{ID}organisation/city-of-kuopio"
     whole = entity_view(store, iri)
     assert max(whole.value_counts.values()) <= VALUES_PER_PAGE  # one page each, either way
-    monkeypatch.setattr("kuopio_graph.describe.STATEMENT_ROWS", 0)
+    monkeypatch.setattr("kuopio_graph.resource_view.STATEMENT_ROWS", 0)
     windowed = entity_view(store, iri)
     assert whole.value_counts == windowed.value_counts
     assert sorted(whole.statements) == sorted(windowed.statements)

@@ -12,35 +12,35 @@ from typing import Any
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
-from werkzeug.exceptions import RequestURITooLarge
 
-from kuopio_graph import Settings, Store, ValidationReport, discover, load
-from kuopio_graph.remote import RemoteStore, remote_store
+from kuopio_graph import ServedDataset, Settings, Store, ValidationReport
 
 from . import completion, dataset, errors, members, pages, relationships, search, sparql
 from .access_log import AccessLog
-from .caching import ResponseCache, mark_cacheable
 from .i18n import choose_language
+from .limits import MAX_BODY_LENGTH, refuse_large_headers, refuse_long_urls
 from .negotiation import HTML
 from .proxies import TrustedProxies
-from .publication import EXTENSION_KEY, Publication, get_publication
+from .response_cache import ResponseCache, mark_cacheable
+from .state import EXTENSION_KEY, AppState, served
 from .templating import template_helpers
 
 
 def create_app(
     settings: Settings | None = None,
     *,
+    served: ServedDataset | None = None,
     store: Store | None = None,
     report: ValidationReport | None = None,
     config: Mapping[str, Any] | None = None,
 ) -> Flask:
-    """Build the app over ``store``, or over the dataset ``settings`` name.
+    """Build the app over ``served``, or over ``store``, or over the dataset ``settings`` name.
 
     ``report`` is the data's validation report when the caller has it already (it is
     computed on first request otherwise). ``config`` is applied to Flask's own configuration
     last (``{"TESTING": True}`` in tests).
     """
-    settings = settings or Settings.load()
+    settings = settings or Settings.read()
     app = Flask(__name__)
     # Never turn "//host" into a redirect to another site.
     app.url_map.merge_slashes = False
@@ -48,11 +48,9 @@ def create_app(
     if isinstance(app.json, DefaultJSONProvider):
         app.json.ensure_ascii = False  # "kansainvälinen", not "kansainv\u00e4linen"
     app.config.from_mapping(config or {})
-    if store is None:
-        store = remote_store(settings) if settings.store else load(settings)
-    # A remote store's dataset was published from files elsewhere; none are read here.
-    files = [] if isinstance(store, RemoteStore) else discover(settings)
-    app.extensions[EXTENSION_KEY] = Publication.build(settings, store, files, report)
+    if served is None:
+        served = ServedDataset(settings, store, report) if store else ServedDataset.open(settings)
+    app.extensions[EXTENSION_KEY] = AppState.build(served)
     CORS(
         app,
         origins="*",
@@ -71,6 +69,7 @@ def create_app(
     ):
         app.register_blueprint(blueprint)
     app.context_processor(template_helpers)
+    app.before_request(refuse_large_headers)
     app.before_request(refuse_long_urls)
     app.after_request(add_caching_headers)
     app.after_request(mark_cacheable)
@@ -89,21 +88,6 @@ def create_app(
     return app
 
 
-MAX_BODY_LENGTH = 1024 * 1024
-"""The largest request body accepted (a POSTed query); past it, 413."""
-MAX_URL_LENGTH = 8190
-"""The longest request target answered; past it, 414."""
-
-
-def refuse_long_urls() -> None:
-    """414 URI Too Long for a request target past :data:`MAX_URL_LENGTH`."""
-    target = request.environ.get("RAW_URI") or request.full_path
-    if len(target) > MAX_URL_LENGTH:
-        raise RequestURITooLarge(
-            f"the URL is longer than {MAX_URL_LENGTH} characters; POST long queries instead"
-        )
-
-
 def add_caching_headers(response: Response) -> Response:
     """Language and caching headers; 304 when the client's copy is current.
 
@@ -115,7 +99,7 @@ def add_caching_headers(response: Response) -> Response:
         response.vary.add("Accept-Language")
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
-    publication = get_publication()
+    publication = served()
     variant = f"{response.content_type}|{response.headers.get('Content-Language', '')}"
     response.set_etag(f"{publication.version}-{zlib.crc32(variant.encode()):08x}", weak=True)
     response.last_modified = publication.modified

@@ -33,7 +33,7 @@ class AccessLog:
             path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
             when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S %z")
             print(
-                f'{environ.get("REMOTE_ADDR", "-")} - [{when}]'
+                f"{environ.get('REMOTE_ADDR', '-')} - [{when}]"
                 f' "{environ["REQUEST_METHOD"]} {path} {environ.get("SERVER_PROTOCOL", "")}"'
                 f" {status[-1].split(' ', 1)[0] if status else '-'}"
                 f" {(time.perf_counter() - started) * 1000:.1f}ms",

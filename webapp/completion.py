@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from .publication import get_publication
 from .search import index_or_unavailable
+from .state import served
 
 blueprint = Blueprint("completion", __name__)
 
@@ -26,7 +26,7 @@ def vocabulary() -> Response:
     index = index_or_unavailable()
     return jsonify(
         {
-            "prefixes": get_publication().store.prefixes,
+            "prefixes": served().store.prefixes,
             "classes": index.terms("class"),
             "properties": index.terms("property"),
         }

@@ -11,10 +11,10 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 )
 
-from kuopio_graph.remote import StoreError, StoreTimeout, StoreUnavailable
+from kuopio_graph import StoreError, StoreTimeout, StoreUnavailable
 
 from .i18n import choose_language
-from .negotiation import HTML, prefers_html
+from .negotiation import HTML, content_type, prefers_html
 
 STORE_RETRY_AFTER = 5
 """Seconds a client is asked to wait when the remote store is out of reach."""
@@ -55,10 +55,10 @@ def http_error(error: HTTPException) -> Response:
             name=error.name,
             description=description,
         )
-        response = Response(body, status=status, content_type=f"{HTML}; charset=utf-8")
+        response = Response(body, status=status, content_type=content_type(HTML))
     else:
         response = Response(
-            f"{description}\n", status=status, content_type="text/plain; charset=utf-8"
+            f"{description}\n", status=status, content_type=content_type("text/plain")
         )
     for name, value in error.get_headers():
         if name.lower() not in ("content-type", "content-length"):

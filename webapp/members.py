@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from kuopio_graph.describe import labels
+from kuopio_graph import labels
 
 from .i18n import choose_language, link_keeping_language
-from .publication import get_publication
+from .negotiation import HTML, content_type
 from .search import index_or_unavailable
+from .state import served
 
 blueprint = Blueprint("members", __name__)
 
@@ -45,7 +46,7 @@ def members() -> Response:
         "pages/members.html",
         lang=language,
         class_iri=class_iri,
-        class_labels=labels(get_publication().store, [class_iri]),
+        class_labels=labels(served().store, [class_iri]),
         total=total,
         members=listed,
         first=(page - 1) * PAGE_SIZE + 1,
@@ -54,7 +55,7 @@ def members() -> Response:
         reverse=members_link(class_iri, 1, not descending),
         descending=descending,
     )
-    return Response(body, content_type="text/html; charset=utf-8")
+    return Response(body, content_type=content_type(HTML))
 
 
 def members_link(class_iri: str, page: int = 1, descending: bool = False) -> str:

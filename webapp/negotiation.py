@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from flask import request
 from werkzeug.exceptions import NotAcceptable
 
-from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from kuopio_graph import RDF_FORMATS, RESULT_FORMATS, Format, UnknownFormat, find
 
 HTML = "text/html"
 JSON = "application/json"
@@ -86,9 +86,8 @@ def prefers_html(data: Sequence[str], kind: str = "rdf") -> bool:
 
 def _is_known(name: str) -> bool:
     """Whether ``name`` is a format this site offers anywhere (by short name or media type)."""
-    key = name.lower()
-    return key in ("html", HTML) or any(
-        key in fmt.names or key == fmt.media_type for fmt in (*RDF_FORMATS, *RESULT_FORMATS)
+    return (
+        name.lower() in ("html", HTML) or _format(name, (*RDF_FORMATS, *RESULT_FORMATS)) is not None
     )
 
 
@@ -100,10 +99,15 @@ def _by_name(name: str, offers: Sequence[str], table: Sequence[Format]) -> str |
         return HTML
     if f"application/{key}" in offers:  # format=json where plain JSON is offered
         return f"application/{key}"
-    for fmt in table:
-        if key in fmt.names and fmt.media_type in offers:
-            return fmt.media_type
-    return None
+    fmt = _format(key, table)
+    return fmt.media_type if fmt and fmt.media_type in offers else None
+
+
+def _format(name: str, table: Sequence[Format]) -> Format | None:
+    try:
+        return find(tuple(table), name)
+    except UnknownFormat:
+        return None
 
 
 def alternate_links(path: str, offers: Sequence[str]) -> str:
@@ -115,9 +119,11 @@ def alternate_links(path: str, offers: Sequence[str]) -> str:
 
 
 def _short(media_type: str) -> str:
-    if media_type == HTML:
-        return "html"
-    for fmt in (*RDF_FORMATS, *RESULT_FORMATS):
-        if fmt.media_type == media_type:
-            return fmt.name
-    return media_type
+    fmt = _format(media_type, (*RDF_FORMATS, *RESULT_FORMATS))
+    return "html" if media_type == HTML else fmt.name if fmt else media_type
+
+
+def content_type(media_type: str) -> str:
+    """The ``Content-Type`` of an answer in ``media_type``: everything this site writes is
+    UTF-8 text and says so, but for the gzipped dumps."""
+    return media_type if media_type == "application/gzip" else f"{media_type}; charset=utf-8"

@@ -5,39 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, g, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from kuopio_graph.describe import (
-    ALL_BACKLINKS,
+from kuopio_graph import (
     BACKLINKS_PER_PAGE,
-    STATEMENTS,
+    RDF_FORMATS,
     VALUES_PER_PAGE,
+    SearchNotReady,
     Value,
+    backlinks_query,
+    best_label,
+    dataset_markup,
     describe,
+    entity_markup,
     entity_view,
+    featured,
+    find,
     is_described,
     labels,
+    serialize_triples,
+    statements_query,
+    values_query,
 )
-from kuopio_graph.formats import RDF_FORMATS, find
-from kuopio_graph.schema_org import dataset_markup, entity_markup
-from kuopio_graph.serialize import serialize_triples
 
 from .i18n import choose_language, link_keeping_language
 from .members import members_link, page_number
-from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, negotiate
-from .publication import SearchNotReady, get_publication, service_root
+from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, content_type, negotiate
 from .relationships import relationships_link
+from .state import served, service_root
 
 blueprint = Blueprint("pages", __name__)
 
-HOME_LISTS = {
-    "networks": "SELECT ?item WHERE { ?item a/rdfs:subClassOf* kuopio:InternationalNetwork }",
-    "partnerships": "SELECT ?item WHERE { ?item a/rdfs:subClassOf* kuopio:Partnership }",
-    "actor_kinds": "SELECT ?item WHERE { ?item a kuopio:ActorKind }",
-}
-"""What the home page lists, each by its label."""
 HOME_LIST_LENGTH = 50
 """The most items a home-page list shows, however large the graph."""
 
@@ -77,35 +76,22 @@ def home() -> BaseResponse:
         response = redirect(f"/.well-known/void?format={find(RDF_FORMATS, media_type).name}", 303)
         response.vary.add("Accept")
         return response
-    publication = get_publication()
+    publication = served()
     store = publication.store
     language = choose_language()
-    items = {
-        key: [row["item"].value for row in store.select(f"{query} LIMIT {HOME_LIST_LENGTH}")]
-        for key, query in HOME_LISTS.items()
-    }
     city = publication.settings.base + CITY
-    names = labels(store, [city, *(iri for listed in items.values() for iri in listed)])
-
-    def name(iri: str) -> str:
-        return names.get(iri, {}).get(language) or iri
-
-    lists = {
-        key: sorted(((name(iri), iri) for iri in listed), key=lambda pair: pair[0].casefold())
-        for key, listed in items.items()
-    }
     html = render_template(
         "pages/home.html",
         lang=language,
-        lists=lists,
+        lists=featured(store, language, HOME_LIST_LENGTH),
         city=city,
-        city_label=name(city),
+        city_label=best_label(labels(store, [city]).get(city, {}), language) or city,
         triples=len(store),
         examples=[publication.queries[name] for name in FEATURED if name in publication.queries],
         alternates=VOID_FORMS,
         markup=dataset_markup(publication.catalogue(service_root()), publication.settings.base),
     )
-    response = Response(html, content_type="text/html; charset=utf-8")
+    response = Response(html, content_type=content_type(HTML))
     response.vary.add("Accept")
     # The home page's counterpart for machines is the dataset's description.
     response.headers["Link"] = ", ".join(
@@ -136,7 +122,7 @@ def shape(name: str) -> BaseResponse:
 
 def resource(path: str) -> Response:
     """The resource at ``{base}{path}``: HTML or RDF, by suffix, ``?format=`` or ``Accept``."""
-    publication = get_publication()
+    publication = served()
     store = publication.store
     stem, dot, suffix = path.rpartition(".")
     forced = SUFFIXES.get(suffix) if dot and "/" not in suffix else None
@@ -151,7 +137,7 @@ def resource(path: str) -> Response:
     else:
         fmt = find(RDF_FORMATS, media_type)
         body = serialize_triples(describe(store, iri), fmt, store.prefixes).decode("utf-8")
-    response = Response(body, content_type=f"{media_type}; charset=utf-8")
+    response = Response(body, content_type=content_type(media_type))
     if g.get("incomplete"):
         response.cache_control.no_store = True
     local = f"/{path}"
@@ -166,7 +152,7 @@ def resource(path: str) -> Response:
 
 def page(iri: str, path: str) -> str:
     """The HTML page of a described resource."""
-    publication = get_publication()
+    publication = served()
     language = choose_language()
     links_page = page_number("links")
     paged_property = request.args.get("property")
@@ -180,7 +166,6 @@ def page(iri: str, path: str) -> str:
             abort(404)  # a page of values, but of no property
     elif (values_page - 1) * VALUES_PER_PAGE >= view.value_counts.get(paged_property, 0):
         abort(404)  # a property the resource lacks, or a page past its values
-    as_sparql = with_entity(STATEMENTS, iri)
     return render_template(
         "pages/entity.html",
         lang=language,
@@ -190,8 +175,8 @@ def page(iri: str, path: str) -> str:
         provenance_properties=LAST,
         path=f"/{path}",
         alternates=[(fmt, f"/{path}.{fmt.suffix}") for fmt in RDF_FORMATS],
-        sparql_link="/sparql?" + urlencode({"query": as_sparql}),
-        all_backlinks_link="/sparql?" + urlencode({"query": with_entity(ALL_BACKLINKS, iri)}),
+        sparql_link="/sparql?" + urlencode({"query": statements_query(iri)}),
+        all_backlinks_link="/sparql?" + urlencode({"query": backlinks_query(iri)}),
         first_backlink=(links_page - 1) * BACKLINKS_PER_PAGE + 1,
         value_pages={
             prop: value_page_links(iri, path, prop, number, view.value_counts[prop])
@@ -229,14 +214,13 @@ def value_page_links(iri: str, path: str, prop: str, number: int, count: int) ->
 
     first = (number - 1) * VALUES_PER_PAGE + 1
     last = min(number * VALUES_PER_PAGE, count)
-    every_value = f"SELECT ?value\nWHERE {{ {ox.NamedNode(iri)} {ox.NamedNode(prop)} ?value }}"
     return ValuePage(
         first=first,
         last=last,
         count=count,
         previous=link(number - 1) if number > 1 else None,
         next=link(number + 1) if last < count else None,
-        query="/sparql?" + urlencode({"query": every_value + "\nORDER BY ?value"}),
+        query="/sparql?" + urlencode({"query": values_query(iri, prop)}),
     )
 
 
@@ -244,17 +228,10 @@ def member_count(iri: str) -> int:
     """How many resources have ``iri`` as their class; 0 while the index is being built (and
     then the page is marked as not to be kept, so that it is whole once the index is there)."""
     try:
-        return get_publication().search_index().member_count(iri)
+        return served().search_index().member_count(iri)
     except SearchNotReady:
         g.incomplete = True
         return 0
-
-
-def with_entity(query: str, iri: str) -> str:
-    """``query`` with ``?entity`` bound to ``iri`` in its text, for people to read and run."""
-    return query.replace(
-        "WHERE {", f"WHERE {{\n  VALUES ?entity {{ {ox.NamedNode(iri)} }}", 1
-    ).strip()
 
 
 def arrange(
@@ -280,10 +257,10 @@ def not_found(media_type: str) -> Response:
     """404 in the negotiated form: a page for people, an empty document for RDF clients."""
     if media_type == HTML:
         body = render_template("pages/not_found.html", lang=choose_language())
-        response = Response(body, status=404, content_type="text/html; charset=utf-8")
+        response = Response(body, status=404, content_type=content_type(HTML))
     else:
-        store = get_publication().store
+        store = served().store
         empty = serialize_triples([], find(RDF_FORMATS, media_type), store.prefixes)
-        response = Response(empty, status=404, content_type=f"{media_type}; charset=utf-8")
+        response = Response(empty, status=404, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response

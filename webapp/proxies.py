@@ -21,9 +21,7 @@ if TYPE_CHECKING:
 class TrustedProxies:
     """WSGI middleware applying werkzeug's ``ProxyFix`` to requests from trusted proxies only."""
 
-    def __init__(
-        self, app: WSGIApplication, networks: Sequence[IPv4Network | IPv6Network]
-    ) -> None:
+    def __init__(self, app: WSGIApplication, networks: Sequence[IPv4Network | IPv6Network]) -> None:
         self.app = app
         self.networks = tuple(networks)
 

@@ -16,8 +16,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from kuopio_graph.describe import best_label, is_described
-from kuopio_graph.relations import (
+from kuopio_graph import (
     PART_OF,
     PARTNER,
     PARTNERSHIP,
@@ -25,12 +24,15 @@ from kuopio_graph.relations import (
     Branch,
     Dated,
     Tree,
+    best_label,
     dated_relationships,
+    is_described,
     relationship_tree,
 )
 
 from .i18n import choose_language, link_keeping_language, text
-from .publication import get_publication
+from .negotiation import HTML, content_type
+from .state import served
 from .templating import template_helpers
 
 blueprint = Blueprint("relationships", __name__)
@@ -176,7 +178,7 @@ def relationships_context(
     """What a template needs to show ``iri``'s picture and timeline (``None`` and empty when
     it has none), whether the timeline has more entries than it shows, and the labels of all
     of it, ``iri``'s included; the picture's boxes "+ N more" lead to ``rest_href``."""
-    store = get_publication().store
+    store = served().store
     first, second, entries = limits
     dated = dated_relationships(store, iri)
     more_dated = len(dated) > entries
@@ -200,7 +202,7 @@ def relationships() -> Response:
     iri = request.args.get("iri", "").strip()
     if not iri:
         raise BadRequest("name a resource: /relationships?iri=<IRI of the resource>")
-    if not is_described(get_publication().store, iri):
+    if not is_described(served().store, iri):
         abort(404)
     language = choose_language()
     part = request.args.get("part") == "page"
@@ -216,7 +218,7 @@ def relationships() -> Response:
         link=relationships_link(iri),
         **context,
     )
-    return Response(body, content_type="text/html; charset=utf-8")
+    return Response(body, content_type=content_type(HTML))
 
 
 def relationships_link(iri: str, part: bool = False) -> str:

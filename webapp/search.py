@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
-from kuopio_graph.search import Hit, SearchIndex
+from kuopio_graph import Hit, SearchIndex, SearchNotReady
 
 from .i18n import choose_language
-from .negotiation import HTML, JSON, negotiate
-from .publication import SearchNotReady, get_publication
+from .negotiation import HTML, JSON, content_type, negotiate
+from .state import served
 
 blueprint = Blueprint("search", __name__)
 
@@ -35,7 +35,7 @@ def search() -> Response:
         raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}")
     language = choose_language()
     hits = find(text, language, limit) if text else []
-    publication = get_publication()
+    publication = served()
     base = publication.settings.base
     if media_type == JSON:
         response = jsonify(
@@ -43,7 +43,7 @@ def search() -> Response:
         )
     else:
         body = render_template("pages/search.html", lang=language, query=text, hits=hits)
-        response = Response(body, content_type=f"{HTML}; charset=utf-8")
+        response = Response(body, content_type=content_type(HTML))
     response.vary.add("Accept")
     return response
 
@@ -56,7 +56,7 @@ def find(text: str, language: str, limit: int) -> list[Hit]:
 def index_or_unavailable() -> SearchIndex:
     """The label index, or 503 with ``Retry-After`` while it is being built."""
     try:
-        return get_publication().search_index()
+        return served().search_index()
     except SearchNotReady:
         error = ServiceUnavailable(
             "the search index is being built after start-up; try again in a few seconds"

@@ -18,8 +18,8 @@ from granian.server import MPServer
 
 from kuopio_graph import Settings
 
-from . import MAX_URL_LENGTH
-from .publication import EXTENSION_KEY
+from .limits import HEAD_BUFFER
+from .state import app_state
 
 
 def server(app: Flask, settings: Settings) -> MPServer:
@@ -32,8 +32,9 @@ def server(app: Flask, settings: Settings) -> MPServer:
         interface=Interfaces.WSGI,
         workers=settings.workers,
         blocking_threads=settings.threads,
-        # Room for the longest request target the app answers (it gives 414 past that).
-        http1_settings=HTTP1Settings(max_buffer_size=MAX_URL_LENGTH + 64 * 1024),
+        # Room for the longest request line and headers the app answers (it gives 414 and 431
+        # past them); Granian answers 431 to a head that does not fit.
+        http1_settings=HTTP1Settings(max_buffer_size=HEAD_BUFFER),
         # A worker that dies is replaced, forked again from this process.
         respawn_failed_workers=True,
         respawn_interval=0.5,
@@ -48,7 +49,8 @@ def serve(app: Flask, settings: Settings) -> None:
     """Run until stopped (Ctrl+C or SIGTERM)."""
     # The label index is built beside serving, so start-up does not wait for it; workers
     # forked from here open it when it is there.
-    app.extensions[EXTENSION_KEY].build_search_index_in_background()
+    with app.app_context():
+        app_state().served.build_search_index_in_background()
     # Compile the templates once here rather than on each worker's first pages.
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)

@@ -7,8 +7,6 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import parseUpdate
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -18,18 +16,29 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from kuopio_graph.describe import best_label, labels
-from kuopio_graph.description import PREFIXES as DESCRIPTION_PREFIXES
-from kuopio_graph.description import service_description
-from kuopio_graph.errors import InvalidIRI, KuopioGraphError, QuerySyntaxError
-from kuopio_graph.executor import NotAcceptable as NoFormatForResult
-from kuopio_graph.executor import QueryAnswer, QueryFailed, QueryJob, QueryTimeout
-from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
-from kuopio_graph.guard import QueryRefused
-from kuopio_graph.namespaces import compact
-from kuopio_graph.remote import StoreError
-from kuopio_graph.serialize import serialize_graph
-from kuopio_graph.spreadsheet import spreadsheet_csv
+from kuopio_graph import (
+    DESCRIPTION_PREFIXES,
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    UPDATE_REFUSED,
+    InvalidIRI,
+    KuopioGraphError,
+    NoAcceptableFormat,
+    QueryAnswer,
+    QueryFailed,
+    QueryJob,
+    QueryNotSupported,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+    best_label,
+    compact,
+    find,
+    labels,
+    serialize_graph,
+    spreadsheet_csv,
+)
 
 from .chart import bars
 from .i18n import choose_language, link_keeping_language
@@ -38,11 +47,12 @@ from .negotiation import (
     RDF_OFFERS,
     RESULT_OFFERS,
     alternate_links,
+    content_type,
     negotiate,
     prefers_html,
     requested_format,
 )
-from .publication import get_publication, service_root
+from .state import app_state, served, service_root
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -60,7 +70,7 @@ TRUNCATED_HEADER = "Result-Truncated"
 class UpdateRefused(BadRequest):
     """SPARQL Update sent to the query endpoint."""
 
-    description = "SPARQL Update is not accepted: this endpoint is read-only."
+    description = UPDATE_REFUSED
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
@@ -70,7 +80,7 @@ def endpoint() -> Response:
     if query is None:
         return describe_service()
     graphs = dataset_parameters()
-    publication = get_publication()
+    publication = served()
     if request.values.get("format") == SPREADSHEET:
         return spreadsheet_download(query, graphs)
     if request.method in ("GET", "HEAD") and wants_page():
@@ -78,7 +88,7 @@ def endpoint() -> Response:
     answer = run(
         query, graphs, _acceptable(RESULT_OFFERS, "results"), _acceptable(RDF_OFFERS, "rdf")
     )
-    response = Response(answer.body, content_type=_with_charset(answer.media_type))
+    response = Response(answer.body, content_type=content_type(answer.media_type))
     response.vary.add("Accept")
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = str(publication.settings.max_results)
@@ -90,10 +100,10 @@ def spreadsheet_download(
 ) -> Response:
     """SELECT results as CSV that spreadsheets open safely, as a file to save."""
     answer = run(query, graphs, "text/csv", None)
-    response = Response(spreadsheet_csv(answer.body), content_type="text/csv; charset=utf-8")
+    response = Response(spreadsheet_csv(answer.body), content_type=content_type("text/csv"))
     response.headers["Content-Disposition"] = 'attachment; filename="kuopio-graph-results.csv"'
     if answer.truncated:
-        response.headers[TRUNCATED_HEADER] = str(get_publication().settings.max_results)
+        response.headers[TRUNCATED_HEADER] = str(served().settings.max_results)
     return response
 
 
@@ -145,7 +155,7 @@ def read_query() -> str | None:
 
 def example_query(name: str) -> str:
     """The text of the named example query ``name`` (``/sparql?example=twin-towns``)."""
-    named = get_publication().queries.get(name)
+    named = served().queries.get(name)
     if named is None:
         raise NotFound(f"there is no example query named {name!r}")
     return named.text
@@ -166,28 +176,28 @@ def run(
     graph_type: str | None,
 ) -> QueryAnswer:
     """Answer the query within the client's budgets, mapping failures to HTTP errors."""
-    publication = get_publication()
+    publication = served()
     client = request.remote_addr or "unknown"
-    publication.budgets.check(client)
+    app_state().budgets.check(client)
     started = time.monotonic()
     try:
-        return publication.pool().run(QueryJob(query, solutions_type, graph_type, *graphs))
+        return publication.query_runner().run(QueryJob(query, solutions_type, graph_type, *graphs))
     except StoreError:
         raise  # the store's trouble, not the client's: answered 502/503/504, not charged
     except KuopioGraphError as error:
-        publication.budgets.charge_error(client)
-        raise _http_error(query, error) from None
+        app_state().budgets.charge_error(client)
+        raise _http_error(error) from None
     finally:
-        publication.budgets.charge_time(client, time.monotonic() - started)
+        app_state().budgets.charge_time(client, time.monotonic() - started)
 
 
-def _http_error(query: str, error: KuopioGraphError) -> HTTPException:
+def _http_error(error: KuopioGraphError) -> HTTPException:
     """The HTTP error that tells the client what went wrong with its query."""
     if isinstance(error, QuerySyntaxError):
-        return _syntax_error(query, str(error))
-    if isinstance(error, QueryRefused | InvalidIRI):
+        return BadRequest(f"SPARQL syntax error: {error}")
+    if isinstance(error, QueryRefused | QueryNotSupported | InvalidIRI):
         return BadRequest(str(error))
-    if isinstance(error, NoFormatForResult):
+    if isinstance(error, NoAcceptableFormat):
         offers = RESULT_OFFERS if error.kind != "graph" else RDF_OFFERS
         return NotAcceptable(f"a {error.kind} result can be had as {', '.join(offers)}")
     if isinstance(error, QueryTimeout):
@@ -202,19 +212,19 @@ def describe_service() -> Response:
     media_type = negotiate([HTML, *RDF_OFFERS], RDF_FORMATS)
     if media_type == HTML:
         return query_page(None)
-    publication = get_publication()
+    publication = served()
     store = publication.store
-    description = service_description(publication.summary(), store.graphs(), service_root())
+    description = publication.service_description(service_root())
     prefixes = {**store.prefixes, **DESCRIPTION_PREFIXES}
     body = serialize_graph(description, find(RDF_FORMATS, media_type), prefixes)
-    response = Response(body, content_type=_with_charset(media_type))
+    response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
 
 
 def query_page(query: str | None) -> Response:
     """The query form, with the examples and, for a query, its results as a table."""
-    publication = get_publication()
+    publication = served()
     language = choose_language()
     table: dict[str, Any] | None = None
     graph_text: str | None = None
@@ -255,7 +265,7 @@ def query_page(query: str | None) -> Response:
         result_formats=RESULT_FORMATS,
         service_forms=[(fmt.media_type, f"/sparql?format={fmt.name}") for fmt in RDF_FORMATS],
     )
-    response = Response(html, status=400 if error else 200, content_type="text/html; charset=utf-8")
+    response = Response(html, status=400 if error else 200, content_type=content_type(HTML))
     response.vary.add("Accept")
     # Its counterpart for machines: the service description.
     response.headers["Link"] = alternate_links("/sparql", RDF_OFFERS)
@@ -271,9 +281,7 @@ def share_link(query: str | None) -> str:
 
 def label_in(names: dict[str, dict[str, str]], iri: str, language: str) -> str:
     """The label of ``iri`` in ``language`` (else English, else Finnish), or its short form."""
-    return best_label(names.get(iri, {}), language) or compact(
-        iri, get_publication().store.prefixes
-    )
+    return best_label(names.get(iri, {}), language) or compact(iri, served().store.prefixes)
 
 
 def result_iris(table: dict[str, Any]) -> list[str]:
@@ -302,21 +310,7 @@ def _acceptable(offers: tuple[str, ...], kind: str) -> str | None:
         return None
 
 
-def _syntax_error(query: str, message: str) -> BadRequest:
-    """A 400 with the parser's message, or the refusal if the text is an update."""
-    try:
-        parseUpdate(query)
-    except ParseBaseException:
-        return BadRequest(f"SPARQL syntax error: {message}")
-    return UpdateRefused()
-
-
 def _unavailable(message: str) -> ServiceUnavailable:
     error = ServiceUnavailable(message)
     error.retry_after = 5
     return error
-
-
-def _with_charset(media_type: str) -> str:
-    needs_charset = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
-    return f"{media_type}; charset=utf-8" if needs_charset else media_type

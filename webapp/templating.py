@@ -9,16 +9,15 @@ from urllib.parse import urlencode
 from flask import request
 from markupsafe import Markup, escape
 
-from kuopio_graph.describe import Value
-from kuopio_graph.namespaces import compact
+from kuopio_graph import Value, best_label, compact
 
 from .i18n import LANGUAGES, choose_language, explicit_language, text
-from .publication import get_publication
+from .state import app_state, served
 
 
 def template_helpers() -> dict[str, Any]:
     """The helpers, bound to the current request's language."""
-    publication = get_publication()
+    publication = served()
     base = publication.settings.base
     language = choose_language()
     explicit = explicit_language()
@@ -43,10 +42,10 @@ def template_helpers() -> dict[str, Any]:
 
     def term_label(iri: str, labels: dict[str, dict[str, str]] | None = None) -> str:
         """The best label of ``iri`` in the page's language, or its short form."""
-        for table in (labels or {}, publication.display_labels):
-            names = table.get(iri)
-            if names:
-                return names.get(language) or names.get("en") or next(iter(names.values()))
+        for table in (labels or {}, app_state().display_labels):
+            name = best_label(table.get(iri, {}), language)
+            if name:
+                return name
         return compact(iri, publication.store.prefixes)
 
     def iri_link(iri: str, labels: dict[str, dict[str, str]] | None = None) -> Markup:

@@ -1,8 +1,9 @@
-"""Describe one resource: its RDF description, and a view of it for people.
+"""A view of one resource for people: its statements with their sources, grouped by
+property and paged where a property has many values, its blank nodes' own statements, the
+labels of everything it names, what links to it, and the passages and sources it cites.
 
-Every query here is static text. The resource enters as a binding through the engine or, where
-the engine needs it in the text (in a subquery, in a grouped query), as an IRI that Oxigraph
-itself wrote (``str(NamedNode)``), never as text from a request.
+Every query here is static text; the resource, and the numbers of a page, enter it only
+through :func:`kuopio_graph.binding.bind`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .binding import bind
+from .naming import best_label, labels
 from .store import Store, Term
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -23,41 +26,6 @@ DESCRIPTION_PROPERTIES = (
     "http://purl.org/dc/terms/description",
 )
 
-DESCRIPTION = """
-CONSTRUCT {
-  ?entity ?property ?value .
-  ?value ?label_property ?label .
-  ?value ?inner_property ?inner_value .
-}
-WHERE {
-  { ?entity ?property ?value }
-  UNION
-  {
-    ?entity ?property ?value .
-    FILTER(isIRI(?value))
-    VALUES ?label_property { rdfs:label skos:prefLabel }
-    ?value ?label_property ?label .
-  }
-  UNION
-  {
-    ?entity ?property ?value .
-    FILTER(isBlank(?value))
-    ?value ?inner_property ?inner_value .
-  }
-}
-"""
-"""Every triple about the resource, the labels of what it links to, its blank nodes' triples."""
-
-STATEMENTS = """
-SELECT ?entity ?property ?value ?source
-WHERE {
-  ?entity ?property ?value .
-  OPTIONAL { GRAPH ?source { ?entity ?property ?value } }
-}
-ORDER BY ?property ?value ?source
-"""
-"""The resource's statements, each with the sources (named graphs) that state it."""
-
 STATEMENT_ROWS = 500
 """The most rows of statements a page reads at once; a resource with more is read a property
 at a time, a page of values each."""
@@ -68,7 +36,8 @@ WHERE {
   ?entity ?property ?value .
   OPTIONAL { GRAPH ?source { ?entity ?property ?value } }
 }
-LIMIT """ + str(STATEMENT_ROWS + 1)
+LIMIT $limit
+"""
 """The statements of an ordinary resource, all at once; unsorted, so that reading the first
 rows of a resource with a hundred thousand costs no more than an ordinary one."""
 
@@ -77,35 +46,33 @@ VALUES_PER_PAGE = 25
 
 VALUE_COUNTS = """
 SELECT ?property (COUNT(*) AS ?count)
-WHERE { %s ?property ?value }
+WHERE { ?entity ?property ?value }
 GROUP BY ?property
 """
-"""How many values the resource has of each property. ``%s`` takes its IRI as in
-``VALUE_WINDOW``."""
+"""How many values the resource has of each property."""
 
-VALUE_WINDOW = "{ SELECT ?value WHERE { %s %s ?value } LIMIT %d OFFSET %d }"
+VALUE_WINDOW = "SELECT ?value WHERE { ?entity ?property ?value } LIMIT $limit OFFSET $offset"
 """One page of one property's values, in the engine's own order (stable, as the data does not
-change while it is served). Subject and property are IRIs written by Oxigraph
-(``str(NamedNode)``), never text from a request; ``%d`` take integers."""
+change while it is served)."""
 
-WINDOW_SOURCES = """
+WINDOW_SOURCES = f"""
 SELECT ?value ?source
-WHERE {
-  %s
-  GRAPH ?source { %s %s ?value }
-}
+WHERE {{
+  {{ {VALUE_WINDOW} }}
+  GRAPH ?source {{ ?entity ?property ?value }}
+}}
 """
-"""The sources of a page of one property's values. ``%s`` take the window, then the subject
-and the property as in ``VALUE_WINDOW``. (A join, not ``OPTIONAL``: the engine answers it value
-by value, where ``OPTIONAL`` would read every value of the property in every source.)"""
+"""The sources of a page of one property's values. (A join, not ``OPTIONAL``: the engine
+answers it value by value, where ``OPTIONAL`` would read every value of the property in every
+source.)"""
 
-WINDOW_BLANK_NODE_STATEMENTS = """
+WINDOW_BLANK_NODE_STATEMENTS = f"""
 SELECT ?value ?inner_property ?inner_value
-WHERE {
-  %s
+WHERE {{
+  {{ {VALUE_WINDOW} }}
   FILTER(isBlank(?value))
   ?value ?inner_property ?inner_value .
-}
+}}
 """
 """The statements of the blank nodes among a page of one property's values."""
 
@@ -125,28 +92,11 @@ BACKLINKS_PER_PAGE = 25
 BACKLINKS = """
 SELECT ?entity ?subject ?property
 WHERE { ?subject ?property ?entity . FILTER(isIRI(?subject)) }
-LIMIT %d OFFSET %d
+LIMIT $limit OFFSET $offset
 """
 """What links here: one page of links in the engine's own order (stable, as the data does not
 change while it is served), plus one to tell whether another page follows. Unsorted, so a page
-about a resource with a hundred thousand links is as fast as any other. ``%d`` take integers."""
-
-ALL_BACKLINKS = """
-SELECT ?subject ?property
-WHERE { ?subject ?property ?entity . FILTER(isIRI(?subject)) }
-ORDER BY ?property ?subject
-"""
-"""Every link to the resource, for the query a page offers when it lists only some."""
-
-LABELS = """
-SELECT ?resource ?label
-WHERE {
-  VALUES ?resource { %s }
-  ?resource rdfs:label|skos:prefLabel ?label .
-}
-"""
-"""The labels of the resources a page shows. ``%s`` takes IRIs that came from the store
-itself, each written by Oxigraph (``str(NamedNode)``), never text from a request."""
+about a resource with a hundred thousand links is as fast as any other."""
 
 PASSAGES = """
 SELECT ?entity ?passage ?text ?document ?position
@@ -253,30 +203,6 @@ class EntityView:
         ]
 
 
-def best_label(labels: dict[str, str], language: str) -> str | None:
-    """Of one resource's ``labels`` by language: ``language``'s, else English, else Finnish."""
-    return labels.get(language) or labels.get("en") or labels.get("fi")
-
-
-def describe(store: Store, iri: str) -> list[ox.Triple]:
-    """The RDF description of ``iri``; empty if the store says nothing about it."""
-    result = store.query(DESCRIPTION, {"entity": ox.NamedNode(iri)})
-    if result.kind != "graph":
-        raise TypeError("the description query is a CONSTRUCT")
-    return list(result.answer)  # type: ignore[arg-type]
-
-
-def is_described(store: Store, iri: str) -> bool:
-    """Whether the store has any triple with ``iri`` as subject (never, if ``iri`` is not an
-    IRI at all)."""
-    try:
-        entity = ox.NamedNode(iri)
-    except ValueError:
-        return False
-    rows = store.select("SELECT ?entity WHERE { ?entity ?p ?o } LIMIT 1", {"entity": entity})
-    return bool(rows)
-
-
 def entity_view(
     store: Store,
     iri: str,
@@ -291,14 +217,21 @@ def entity_view(
     typical page costs four small queries."""
     entity = {"entity": ox.NamedNode(iri)}
     value_pages = value_pages or {}
-    rows = store.select(FIRST_STATEMENTS, entity)
+    rows = store.select(FIRST_STATEMENTS, entity, limit=STATEMENT_ROWS + 1)
     if len(rows) > STATEMENT_ROWS:
         statements, value_counts = _statements_by_window(store, iri, value_pages)
     else:
         statements, value_counts = _window(_all_statements(store, rows, entity), value_pages)
     stated = {prop for prop, _ in statements}
-    window = BACKLINKS % (BACKLINKS_PER_PAGE + 1, (backlinks_page - 1) * BACKLINKS_PER_PAGE)
-    found = [(row["property"].value, row["subject"].value) for row in store.select(window, entity)]
+    found = [
+        (row["property"].value, row["subject"].value)
+        for row in store.select(
+            BACKLINKS,
+            entity,
+            limit=BACKLINKS_PER_PAGE + 1,
+            offset=(backlinks_page - 1) * BACKLINKS_PER_PAGE,
+        )
+    ]
     backlinks = sorted(found[:BACKLINKS_PER_PAGE])
     view = EntityView(
         iri=iri,
@@ -326,21 +259,6 @@ def entity_view(
     return view
 
 
-def labels(store: Store, iris: Iterable[str]) -> dict[str, dict[str, str]]:
-    """The labels of ``iris`` by language (the first of each language)."""
-    nodes = " ".join(str(ox.NamedNode(iri)) for iri in dict.fromkeys(iris))
-    found: dict[str, dict[str, str]] = {}
-    if not nodes:
-        return found
-    for row in store.select(LABELS % nodes):
-        label = row["label"]
-        if isinstance(label, ox.Literal):
-            found.setdefault(row["resource"].value, {}).setdefault(
-                label.language or "", label.value
-            )
-    return found
-
-
 def _shown(view: EntityView) -> Iterator[str]:
     """Every IRI a page about ``view`` names: the resource, properties, values, links."""
     yield view.iri
@@ -363,24 +281,21 @@ def _shown(view: EntityView) -> Iterator[str]:
 
 
 def _all_statements(
-    store: Store, rows: list[dict[str, Term]], entity: Mapping[str, Term]
+    store: Store, rows: list[dict[str, Term]], entity: Mapping[str, ox.NamedNode]
 ) -> list[tuple[str, list[Value]]]:
     """Every statement of a resource from all its ``rows``, with its blank nodes' own."""
-    inner = _blank_nodes(store, rows, BLANK_NODE_STATEMENTS, entity)
+    inner = _blank_nodes(store, rows, bind(BLANK_NODE_STATEMENTS, entity))
     return _statements(((row["property"], row) for row in rows), inner)
 
 
 def _blank_nodes(
-    store: Store,
-    rows: list[dict[str, Term]],
-    query: str,
-    bindings: Mapping[str, Term] | None = None,
+    store: Store, rows: list[dict[str, Term]], query: str
 ) -> dict[Term, list[tuple[str, Value]]]:
-    """The own statements of the blank nodes among the values of ``rows``, by node, from
-    ``query`` (asked only if there are any)."""
+    """The own statements of the blank nodes among the values of ``rows``, by node, from the
+    bound ``query`` (asked only if there are any)."""
     inner: dict[Term, list[tuple[str, Value]]] = {}
     if any(isinstance(row["value"], ox.BlankNode) for row in rows):
-        for row in store.select(query, bindings):
+        for row in store.select(query):
             inner.setdefault(row["value"], []).append(
                 (row["inner_property"].value, Value(row["inner_value"]))
             )
@@ -406,20 +321,18 @@ def _statements_by_window(
     entity = ox.NamedNode(iri)
     counts = {
         row["property"].value: int(row["count"].value)
-        for row in store.select(VALUE_COUNTS % entity)
+        for row in store.select(VALUE_COUNTS, {"entity": entity})
     }
     statements = []
     for prop in counts:
-        page = value_pages.get(prop, 1)
-        window = VALUE_WINDOW % (
-            entity,
-            ox.NamedNode(prop),
-            VALUES_PER_PAGE,
-            (page - 1) * VALUES_PER_PAGE,
-        )
-        rows = store.select(f"SELECT ?value WHERE {window}")
-        rows += store.select(WINDOW_SOURCES % (window, entity, ox.NamedNode(prop)))
-        inner = _blank_nodes(store, rows, WINDOW_BLANK_NODE_STATEMENTS % window)
+        window = {"entity": entity, "property": ox.NamedNode(prop)}
+        page = {
+            "limit": VALUES_PER_PAGE,
+            "offset": (value_pages.get(prop, 1) - 1) * VALUES_PER_PAGE,
+        }
+        rows = store.select(VALUE_WINDOW, window, **page)
+        rows += store.select(WINDOW_SOURCES, window, **page)
+        inner = _blank_nodes(store, rows, bind(WINDOW_BLANK_NODE_STATEMENTS, window, **page))
         statements += _statements(((ox.NamedNode(prop), row) for row in rows), inner)
     return statements, counts
 

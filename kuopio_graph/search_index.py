@@ -11,16 +11,21 @@ one copy in memory.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from .errors import StoreError
 from .formats import RESULT_FORMATS, find
+from .naming import best_label, best_language
 from .store import Store
 
 LABELS = """
@@ -52,12 +57,13 @@ by the beginning of their IRIs; ``terms`` holds the classes and properties the g
 TERMS = """
 SELECT DISTINCT ?kind ?term
 WHERE {
-  { ?subject a ?term . FILTER(isIRI(?term)) BIND("class" AS ?kind) }
+  { ?subject a ?term . FILTER(isIRI(?term)) VALUES ?kind { "class" } }
   UNION
-  { ?subject ?term ?object . BIND("property" AS ?kind) }
+  { ?subject ?term ?object . VALUES ?kind { "property" } }
 }
 """
-"""Every class and every property the graph uses."""
+"""Every class and every property the graph uses. (The kind by ``VALUES``: with ``BIND`` beside
+the ``FILTER``, Virtuoso 7's compiler fails with an internal error.)"""
 
 TYPES = """
 SELECT ?resource ?class WHERE { ?resource a ?class . FILTER(isIRI(?resource) && isIRI(?class)) }
@@ -120,10 +126,7 @@ class Member:
 
     def label(self, language: str) -> str:
         """The label in ``language``, else the other one, else the IRI."""
-        first, second = (
-            (self.label_fi, self.label_en) if language == "fi" else (self.label_en, self.label_fi)
-        )
-        return first or second or self.iri
+        return best_label({"fi": self.label_fi, "en": self.label_en}, language) or self.iri
 
 
 class SearchIndex:
@@ -252,8 +255,9 @@ class SearchIndex:
             if len(found) > limit:
                 break
         return [
-            Hit(iri, *_best(labels, language), labels)
+            Hit(iri, labels[chosen], chosen, labels)
             for iri, labels in list(found.items())[:limit]
+            for chosen in [best_language(labels, language) or next(iter(labels))]
         ]
 
     def _connection(self) -> sqlite3.Connection:
@@ -297,10 +301,37 @@ def _rank(folded: str, words: list[str]) -> tuple[int, int, int]:
     return (-whole_words, folded.find(words[0]), len(folded))
 
 
-def _best(labels: dict[str, str], language: str) -> tuple[str, str]:
-    """The label in ``language``, else in English or Finnish, else any: (label, language)."""
-    for wanted in (language, "en", "fi"):
-        if wanted in labels:
-            return labels[wanted], wanted
-    chosen = next(iter(labels))
-    return labels[chosen], chosen
+SEARCH_INDEX_RETRY = 5.0
+"""Seconds before the first new try to build the index from a remote store that failed."""
+SEARCH_INDEX_TIMEOUT = 600.0
+"""Seconds the queries that build the index may take in a remote store (they read every label
+at once)."""
+
+
+def build_in_background(store: Store, path: Path) -> BaseProcess:
+    """Start building the index into ``path`` in a process forked from this one (a process,
+    not a thread: a web server's workers fork from this one too, and must not inherit a
+    half-held SQLite lock)."""
+    builder = multiprocessing.get_context("fork").Process(
+        target=_build_with_retries,
+        args=(store, path),
+        name="kuopio-graph search index",
+        daemon=True,
+    )
+    builder.start()
+    return builder
+
+
+def _build_with_retries(store: Store, path: Path) -> None:
+    """Build the index, trying again while a remote store is out of reach or failing (every
+    5 s, then less often, up to a minute), so that search comes back by itself when the store
+    does."""
+    store = store.with_timeout(SEARCH_INDEX_TIMEOUT)
+    wait = SEARCH_INDEX_RETRY
+    while True:
+        try:
+            SearchIndex.build(store, path)
+            return
+        except StoreError:
+            time.sleep(wait)
+            wait = min(wait * 2, 60.0)

@@ -5,19 +5,22 @@ everything the answer depends on (method, path, query string, the headers that s
 representation, the address the client reached the service at, and a POST's body) gets the
 earlier answer's bytes back. The app says which
 answers may be kept (:func:`mark_cacheable`); conditional requests always reach the app, which
-answers them with 304 when the client's copy is current.
+answers them with 304 when the client's copy is current, and so do requests whose headers are
+past the limits, which the app refuses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from flask import Response, request
 
-from kuopio_graph.cache import AnswerCache
+from .limits import header_problem
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -38,6 +41,55 @@ CONDITIONAL_HEADERS = (
     "HTTP_RANGE",
 )
 """Requests with any of these go to the app, which knows how to answer them."""
+
+
+class Sized(Protocol):
+    """Anything whose size in bytes the cache can charge."""
+
+    @property
+    def body(self) -> bytes:
+        """The bytes the entry holds."""
+        ...
+
+
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value", bound=Sized)
+
+
+@dataclass
+class AnswerCache(Generic[Key, Value]):
+    """Least-recently-used entries, up to ``capacity`` bytes of bodies in all; thread-safe."""
+
+    capacity: int
+    _entries: OrderedDict[Key, Value] = field(default_factory=OrderedDict)
+    _size: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: Key) -> Value | None:
+        """The entry for ``key``, marked as recently used, or None."""
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: Key, value: Value) -> None:
+        """Keep ``value`` unless it alone is larger than a tenth of the cache."""
+        if len(value.body) > self.capacity // 10:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value
+            self._size += len(value.body)
+            while self._size > self.capacity:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped.body)
+
+    def __len__(self) -> int:
+        """The number of entries kept."""
+        return len(self._entries)
+
 
 RequestKey = tuple[str, ...]
 
@@ -78,6 +130,8 @@ class ResponseCache:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "POST") or any(h in environ for h in CONDITIONAL_HEADERS):
             return None
+        if header_problem(environ) is not None:
+            return None  # the app refuses it, whatever an equal request got
         body = b""
         if method == "POST":
             length = environ.get("CONTENT_LENGTH") or ""

@@ -1,4 +1,5 @@
-"""An organisation's relationships, for people: a tree of who is part of what, and dates.
+"""How a resource is connected to others: the tree of its relationships two steps out, the
+classes of organisations, and its dated relationships for a timeline.
 
 The tree starts at one resource and follows the organisational links of the W3C ORG vocabulary
 two steps out: units (``org:unitOf``, ``org:hasUnit``), participations (``org:Membership`` with
@@ -20,7 +21,8 @@ from functools import partial
 
 import pyoxigraph as ox
 
-from .describe import best_label, labels
+from .binding import bind, union
+from .naming import best_label, labels
 from .store import Store
 
 READ_AHEAD = 3
@@ -45,24 +47,20 @@ WAYS = {
 """Each way a resource (``?node``) relates to a neighbour, as a graph pattern binding the kind of
 relationship: ``unit``, ``part-of``, ``partnership``, ``partner``, or a participation's role."""
 
-NEIGHBOURS = """
-{
-  SELECT ("%s" AS ?way) ?node ?neighbour ?kind
-  WHERE { VALUES ?node { %s } %s FILTER(isIRI(?neighbour) && ?neighbour != ?node) }
-  LIMIT %d
+NEIGHBOURS = {
+    way: f"""SELECT ("{way}" AS ?way) ?node ?neighbour ?kind
+  WHERE {{ {pattern} FILTER(isIRI(?neighbour) && ?neighbour != ?node) }}
+  LIMIT $limit"""
+    for way, pattern in WAYS.items()
 }
-"""
-"""One way's part of the query for neighbours: a name from :data:`WAYS`, IRIs written by
-Oxigraph (``str(NamedNode)``, never text from a request), that way's pattern and a limit."""
+"""For each way, the neighbours of the resources ``?node`` binds (at most ``$limit``)."""
 
-COUNT = """
-{
-  SELECT ("%s" AS ?way) (COUNT(DISTINCT ?neighbour) AS ?count)
-  WHERE { VALUES ?node { %s } %s FILTER(isIRI(?neighbour) && ?neighbour != ?node) }
+COUNTS = {
+    way: f"""SELECT ("{way}" AS ?way) (COUNT(DISTINCT ?neighbour) AS ?count)
+  WHERE {{ {pattern} FILTER(isIRI(?neighbour) && ?neighbour != ?node) }}"""
+    for way, pattern in WAYS.items()
 }
-"""
-"""One way's part of the query counting the root's neighbours, for the ways it had more of
-than were read; filled in as :data:`NEIGHBOURS` is."""
+"""For each way, how many neighbours the resource ``?node`` has."""
 
 FOLLOWED = {
     UNIT: tuple(way for way in WAYS if way != PART_OF),
@@ -77,13 +75,15 @@ FOLLOWED_BY_DEFAULT = (PART_OF,)
 ORGANISATIONS = """
 SELECT DISTINCT ?class
 WHERE {
-  VALUES ?top {
-    org:Organization org:FormalOrganization org:OrganizationalUnit org:OrganizationalCollaboration
-  }
-  ?class rdfs:subClassOf* ?top .
+  { ?class rdfs:subClassOf* org:Organization }
+  UNION { ?class rdfs:subClassOf* org:FormalOrganization }
+  UNION { ?class rdfs:subClassOf* org:OrganizationalUnit }
+  UNION { ?class rdfs:subClassOf* org:OrganizationalCollaboration }
 }
 """
-"""The W3C ORG vocabulary's kinds of organisation and the ontology's classes under them."""
+"""The W3C ORG vocabulary's kinds of organisation and the ontology's classes under them. (Each
+kind named in the path itself: Virtuoso 7 follows a path of any length only from a term the
+query names there, not from a variable bound by ``VALUES``.)"""
 
 DATED = """
 SELECT DISTINCT ?event ?kind ?start ?end
@@ -112,9 +112,8 @@ WHERE {
 }
 LIMIT 500
 """
-"""The dated relationships of ``?entity`` (replaced by an IRI written by Oxigraph): its
-participations over an interval, partnerships and agreement periods, events it hosted or that
-concern it, and its founding."""
+"""The dated relationships of ``?entity``: its participations over an interval, partnerships
+and agreement periods, events it hosted or that concern it, and its founding."""
 
 
 @dataclass
@@ -210,9 +209,7 @@ def organisation_classes(store: Store) -> frozenset[str]:
 
 def dated_relationships(store: Store, iri: str) -> list[Dated]:
     """The relationships of ``iri`` that have a date (at most 500), earliest first."""
-    # Written into the text: Oxigraph applies a substitution after evaluating the UNION, which
-    # at a million triples is ten times slower.
-    rows = store.select(DATED.replace("?entity", str(ox.NamedNode(iri))))
+    rows = store.select(DATED, {"entity": ox.NamedNode(iri)})
     found: dict[str, Dated] = {}
     for row in rows:
         event = row["event"].value
@@ -231,11 +228,14 @@ def _neighbours(
     reading at most ``per_way`` for each resource and way: rows of (resource, way, neighbour,
     kind); and, by way, the resources whose neighbours may not all have been read."""
     parts = [
-        NEIGHBOURS
-        % (way, " ".join(str(ox.NamedNode(iri)) for iri in iris), WAYS[way], per_way * len(iris))
+        bind(
+            NEIGHBOURS[way],
+            {"node": [ox.NamedNode(iri) for iri in iris]},
+            limit=per_way * len(iris),
+        )
         for way, iris in asked.items()
     ]
-    found = store.select("SELECT * WHERE {" + "UNION".join(parts) + "}")
+    found = store.select(union(parts))
     rows = [
         (row["node"].value, row["way"].value, row["neighbour"].value, row["kind"].value)
         for row in found
@@ -260,10 +260,10 @@ def _named(rows: list[tuple[str, str, str, str]]) -> Iterator[str]:
 
 def _counts(store: Store, iri: str, ways: Iterable[str]) -> dict[str, int | None]:
     """How many neighbours ``iri`` has in each of ``ways``."""
-    parts = [COUNT % (way, str(ox.NamedNode(iri)), WAYS[way]) for way in ways]
+    parts = [bind(COUNTS[way], {"node": ox.NamedNode(iri)}) for way in ways]
     if not parts:
         return {}
-    found = store.select("SELECT * WHERE {" + "UNION".join(parts) + "}")
+    found = store.select(union(parts))
     return {row["way"].value: int(row["count"].value) for row in found}
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID
 
-from .catalogue import DCATAP, SPDX, Distribution, add_catalogue
+from .catalogue import DCATAP, SPDX, Distribution, add_catalogue, void_iri
 from .formats import RDF_FORMATS, RESULT_FORMATS
 from .store import Store
 
@@ -138,7 +138,7 @@ def summarise(store: Store) -> DatasetSummary:
 
 def dataset_iri(base: str) -> URIRef:
     """The IRI of the dataset, described at ``/.well-known/void``."""
-    return URIRef(f"{base}.well-known/void#dataset")
+    return void_iri(base, "dataset")
 
 
 def service_iri(base: str) -> URIRef:
@@ -202,7 +202,7 @@ def void_description(
         graph.add((partition, VOID.property, URIRef(property_)))
         graph.add((partition, VOID.triples, Literal(triples)))
     for source in summary.subsets:
-        subset = URIRef(f"{base}.well-known/void#{source.graph.rstrip('/').rsplit('/', 1)[-1]}")
+        subset = void_iri(base, source.graph.rstrip("/").rsplit("/", 1)[-1])
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, SD.name, URIRef(source.graph)))

@@ -95,7 +95,7 @@ def load(
         for source in sources:
             content = read_source(source.path, settings.base)
             try:
-                store.load(content, source.format, source.graph)
+                store.add(content, source.format, source.graph)
             except SyntaxError as error:
                 raise LoadError(
                     source.path, _parser_message(error), error.lineno, error.offset
