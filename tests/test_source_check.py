@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from servers import SCRIPT
+from servers import SCRIPT, free_port
 
 from kuopio_graph.source_check import Fetcher, NotFetched, user_agent
 from kuopio_graph.source_check.fetch import ACCEPT, MAX_PAGE_BYTES
@@ -388,6 +388,14 @@ def test_slow_headers_are_cut_off_at_the_time_limit(site: Site) -> None:
     with pytest.raises(NotFetched, match=r"^did not arrive within 0\.5 s$"):
         fetcher.fetch(f"{site.url}/slow-headers")
     assert time.monotonic() - started < 1.5
+
+
+def test_what_is_not_a_page_is_not_fetched() -> None:
+    fetcher = Fetcher(timeout=2, pause=0)
+    with pytest.raises(NotFetched, match="^not an http\\(s\\) address$"):
+        fetcher.fetch("file:///etc/passwd")
+    with pytest.raises(NotFetched, match="Connection refused"):
+        fetcher.fetch(f"http://127.0.0.1:{free_port()}/")
 
 
 @pytest.mark.parametrize(

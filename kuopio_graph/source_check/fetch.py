@@ -123,7 +123,7 @@ class Fetcher:
             reason = getattr(error, "reason", error)  # a URLError's, or the error itself
             if visit.expired or isinstance(reason, TimeoutError):
                 raise NotFetched(_too_slow(visit.seconds)) from None
-            raise NotFetched(f"cannot be fetched: {reason}") from None
+            raise NotFetched(str(reason)) from None
 
 
 def _page(response: http.client.HTTPResponse, visit: _Visit) -> Page:

@@ -117,6 +117,10 @@ class SourcesReport:
 
 
 def _summary(counts: dict[str, int]) -> str:
-    sources = f"{counts['sources']} sources, {counts['not_fetched']} not fetched"
+    sources = f"{_count(counts['sources'], 'source')}, {counts['not_fetched']} not fetched"
     states = ", ".join(f"{counts[state]} {state}" for state in STATES)
-    return f"{sources}; {counts['passages']} passages: {states}"
+    return f"{sources}; {_count(counts['passages'], 'passage')}: {states}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
