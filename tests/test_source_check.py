@@ -399,6 +399,22 @@ def test_what_is_not_a_page_is_not_fetched() -> None:
         fetcher.fetch(f"http://127.0.0.1:{free_port()}/")
 
 
+def test_a_redirect_between_a_host_and_its_www_stays_on_the_site() -> None:
+    """``kuopio.fi`` and ``www.kuopio.fi`` are one site. The redirect is followed; where
+    ``www.localhost`` has no address, the fetch then fails on the lookup, not on the rule."""
+    routes: dict[str, Route] = {}
+    site = serve("127.0.0.1", routes)
+    port = site.server.server_address[1]
+    routes["/"] = redirect(302, f"http://www.localhost:{port}/")
+    try:
+        Fetcher(timeout=2, pause=0).fetch(f"http://localhost:{port}/")
+    except NotFetched as error:
+        assert not str(error).startswith("redirected off the site"), error
+    finally:
+        site.server.shutdown()
+        site.server.server_close()
+
+
 @pytest.mark.parametrize(
     ("arguments", "code"),
     [(["--source", "unchanged"], 0), (["--source", "changed"], 1), (["--source", "busy"], 2)],

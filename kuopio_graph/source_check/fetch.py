@@ -1,6 +1,6 @@
 """Fetching the source documents' pages, politely: one request per page and no retries (an
 answer such as 429 or 503 is reported, not tried again), one page at a time, a pause between
-pages on the same host, a time limit on the whole of each page and a size limit, redirects
+pages on the same site, a time limit on the whole of each page and a size limit, redirects
 followed only within the page's site, and a ``User-Agent`` that says who asks.
 
 The time limit holds however slowly a server sends: at the page's deadline a timer shuts its
@@ -76,8 +76,8 @@ class Fetcher:
         self.timeout = timeout
         self.pause = pause
         self._visit: _Visit | None = None
-        self._last_visits: dict[str, float] = {}
-        """When each host's last page ended (monotonic seconds)."""
+        self._last_visits: dict[str | None, float] = {}
+        """When each site's last page ended (monotonic seconds)."""
         self._opener = urllib.request.OpenerDirector()
         for handler in (
             urllib.request.ProxyHandler(),
@@ -95,7 +95,7 @@ class Fetcher:
         site = urlsplit(url)
         if site.scheme not in DEFAULT_PORTS or not site.hostname:
             raise NotFetched("not an http(s) address")
-        last = self._last_visits.get(site.hostname)
+        last = self._last_visits.get(_site(site))
         if last is not None:
             time.sleep(max(last + self.pause - time.monotonic(), 0.0))
         self._visit = visit = _Visit(site, self.timeout)
@@ -104,7 +104,7 @@ class Fetcher:
         finally:
             visit.end()
             self._visit = None
-            self._last_visits[site.hostname] = time.monotonic()
+            self._last_visits[_site(site)] = time.monotonic()
 
     def _visiting(self) -> _Visit:
         if self._visit is None:
@@ -193,14 +193,14 @@ class _Visit:
             self._connections.clear()
 
     def allows(self, url: str) -> bool:
-        """Whether ``url`` is on the page's site: its host, by its scheme and port, or by https
-        on https's own port where the page's address says http."""
+        """Whether ``url`` is on the page's site: its host (with or without ``www.``), by its
+        scheme and port, or by https on https's own port where the page's address says http."""
         target = urlsplit(url)
         try:
             port, target_port = _port(self.site), _port(target)
         except ValueError:
             return False
-        if target.hostname != self.site.hostname:
+        if _site(target) != _site(self.site):
             return False
         if target.scheme == self.site.scheme:
             return target_port == port
@@ -225,6 +225,12 @@ def _cut(connection: socket.socket) -> None:
         socket.socket.shutdown(connection, socket.SHUT_RDWR)
     except OSError:
         pass  # closed already
+
+
+def _site(address: SplitResult) -> str | None:
+    """The host of ``address`` without a leading ``www.``: ``kuopio.fi`` and ``www.kuopio.fi``
+    are one site (the data names pages on both)."""
+    return address.hostname.removeprefix("www.") if address.hostname else None
 
 
 def _port(address: SplitResult) -> int | None:
