@@ -309,3 +309,77 @@ def publish_command(
         f" and {len(store.graphs())} source graphs at {query_url}{gone}",
         err=True,
     )
+
+
+@command_line.group(name="sources")
+def sources_group() -> None:
+    """Check the source documents against their pages as they are now."""
+
+
+@sources_group.command(name="check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@dataset_options
+@click.option(
+    "--source",
+    "slugs",
+    multiple=True,
+    metavar="SLUG",
+    help="Check only this source, id/source/SLUG (repeat for more; default: every source).",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=20.0,
+    show_default=True,
+    help="Seconds each page may take, from asking to the last byte.",
+)
+@click.option(
+    "--pause",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait between two pages on the same host.",
+)
+def sources_check_command(
+    paths: tuple[Path, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    slugs: tuple[str, ...],
+    output: str,
+    timeout: float,
+    pause: float,
+) -> None:
+    """Fetch each source's page and say of each passage whether the page still has it (there),
+    has one like it (changed) or has nothing like it (gone).
+
+    Exit 0 if every passage is there, 1 if some are changed or gone, 2 if some page could not
+    be fetched. One request per page, no retries, one page at a time.
+    """
+    # Imported here: the web service imports this module, and must never import the fetcher.
+    from .source_check import Fetcher, check_sources, source_documents
+
+    store = load_or_exit(settings_from_options(paths, base, config, bundled))
+    documents = source_documents(store)
+    if slugs:
+        by_slug = {document.slug: document for document in documents}
+        unknown = [slug for slug in slugs if slug not in by_slug]
+        if unknown:
+            raise click.BadParameter(
+                f"no source {', '.join(unknown)}; the sources are {', '.join(by_slug)}",
+                param_hint="--source",
+            )
+        documents = [by_slug[slug] for slug in dict.fromkeys(slugs)]
+    report = check_sources(store, documents, Fetcher(timeout, pause), progress=True)
+    if output == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.to_text(store.prefixes))
+    sys.exit(report.exit_code)

@@ -50,7 +50,9 @@ def discover(settings: Settings) -> list[SourceFile]:
     """List every file the settings name, with the graph each belongs to.
 
     A file in ``data/<slug>/`` belongs to the graph of the source document ``id/source/<slug>``;
-    the ontology has a graph of its own; extra files load into the default graph only.
+    the ontology has a graph of its own; extra files load into the default graph only. A file
+    named twice (``kuopio-graph validate data/`` beside the bundled data, say) is listed once,
+    where it is first named: loading it twice would give its blank nodes twins.
     """
     found = [
         SourceFile(path, f"{settings.base}ontology")
@@ -63,7 +65,10 @@ def discover(settings: Settings) -> list[SourceFile]:
             graph = f"{settings.base}id/source/{parts[0]}" if len(parts) > 1 else None
             found.append(SourceFile(path, graph))
     found += [SourceFile(path, None) for root in settings.extra for path in rdf_files(root)]
-    return found
+    first: dict[Path, SourceFile] = {}
+    for source in found:
+        first.setdefault(source.path.resolve(), source)
+    return list(first.values())
 
 
 def read_source(path: Path, base: str) -> bytes:

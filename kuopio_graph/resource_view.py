@@ -99,15 +99,18 @@ change while it is served), plus one to tell whether another page follows. Unsor
 about a resource with a hundred thousand links is as fast as any other."""
 
 PASSAGES = """
-SELECT ?entity ?passage ?text ?document ?position
+SELECT ?entity ?passage ?text ?document ?url ?position ?rendering
 WHERE {
   ?entity prov:wasDerivedFrom ?passage .
   ?passage prov:value ?text ; dct:isPartOf ?document .
+  OPTIONAL { ?document schema:url ?url }
   OPTIONAL { ?passage schema:position ?position }
+  OPTIONAL { ?passage rdfs:comment ?rendering FILTER(LANG(?rendering) != "") }
 }
-ORDER BY ?document ?position
+ORDER BY ?document ?position ?passage
 """
-"""The passages of the source the resource was drawn from, quoted."""
+"""The passages the resource was drawn from, quoted in their page's language, with the address
+of the page and the passage's renderings in other languages (one row for each)."""
 
 SOURCES = """
 SELECT ?entity ?document ?url
@@ -145,12 +148,55 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Quotation:
+    """A passage's words in one language: the page's own, or a rendering of them."""
+
+    text: str
+    language: str | None
+    original: bool
+
+
+@dataclass(frozen=True)
 class Passage:
-    """A quoted passage of a source document."""
+    """A quoted passage of a source document, verbatim in the page's language, and its
+    renderings in other languages."""
 
     iri: str
     text: str
+    language: str | None
     document: str
+    url: str | None = None
+    renderings: tuple[tuple[str, str], ...] = ()
+    """(language, text) for each rendering."""
+
+    @property
+    def length(self) -> int:
+        """How many characters the quotation has."""
+        return len(self.text)
+
+    @property
+    def original(self) -> Quotation:
+        """The passage as the page words it."""
+        return Quotation(self.text, self.language, original=True)
+
+    def in_language(self, language: str) -> Quotation:
+        """The passage in ``language``: the original where the page is in it, else a
+        rendering in it, else the original."""
+        if self.language == language:
+            return self.original
+        for tag, text in self.renderings:
+            if tag == language:
+                return Quotation(text, tag, original=False)
+        return self.original
+
+    def besides(self, language: str) -> list[Quotation]:
+        """Every other version of the passage than the one shown in ``language``: always the
+        original when a rendering is shown, and the renderings in other languages."""
+        shown = self.in_language(language)
+        versions = [self.original] + [
+            Quotation(text, tag, original=False) for tag, text in self.renderings
+        ]
+        return [version for version in versions if version != shown]
 
 
 @dataclass(frozen=True)
@@ -182,6 +228,10 @@ class EntityView:
     """Whether another page of links follows."""
     passages: list[Passage]
     sources: list[Source]
+
+    def passages_of(self, document: str) -> list[Passage]:
+        """The passages of ``document`` the resource cites: what that source states of it."""
+        return [passage for passage in self.passages if passage.document == document]
 
     @property
     def types(self) -> list[str]:
@@ -246,10 +296,7 @@ def entity_view(
         backlinks=[(subject, prop) for prop, subject in backlinks],
         backlinks_page=backlinks_page,
         more_backlinks=len(found) > BACKLINKS_PER_PAGE,
-        passages=[
-            Passage(row["passage"].value, row["text"].value, row["document"].value)
-            for row in (store.select(PASSAGES, entity) if DERIVED_FROM in stated else ())
-        ],
+        passages=_passages(store.select(PASSAGES, entity) if DERIVED_FROM in stated else []),
         sources=[
             Source(row["document"].value, row["url"].value if "url" in row else None)
             for row in (store.select(SOURCES, entity) if SOURCE in stated else ())
@@ -257,6 +304,29 @@ def entity_view(
     )
     view.labels.update(labels(store, _shown(view)))
     return view
+
+
+def _passages(rows: list[dict[str, Term]]) -> list[Passage]:
+    """The passages of ``rows``, in order, each with all its renderings."""
+    renderings: dict[str, list[tuple[str, str]]] = {}
+    first: dict[str, dict[str, Term]] = {}
+    for row in rows:
+        iri = row["passage"].value
+        first.setdefault(iri, row)
+        rendering = row.get("rendering")
+        if isinstance(rendering, ox.Literal) and rendering.language:
+            renderings.setdefault(iri, []).append((rendering.language, rendering.value))
+    return [
+        Passage(
+            iri,
+            row["text"].value,
+            row["text"].language if isinstance(row["text"], ox.Literal) else None,
+            row["document"].value,
+            row["url"].value if "url" in row else None,
+            tuple(renderings.get(iri, ())),
+        )
+        for iri, row in first.items()
+    ]
 
 
 def _shown(view: EntityView) -> Iterator[str]:

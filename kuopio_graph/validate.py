@@ -63,10 +63,7 @@ class ValidationReport:
                 value = f" (value: {problem.value})" if problem.value else ""
                 lines.append(f"  - {problem.message(language)}{detail}{value}")
                 lines.append(f"    shape: {problem.shape}")
-        count = len(self.problems)
-        lines.append(
-            f"{count} problem{'s' if count != 1 else ''} in {len(self.by_resource())} resources."
-        )
+        lines.append(_summary(len(self.problems), len(self.by_resource()), language))
         return "\n".join(lines)
 
     def to_graph(self) -> Graph:
@@ -171,3 +168,13 @@ def _optional_text(node: Node | None) -> str | None:
 
 def _short(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if isinstance(iri, str | URIRef) else str(iri)
+
+
+def _summary(problems: int, resources: int, language: str) -> str:
+    """How many problems in how many resources, in ``language`` ("fi" or "en")."""
+    if language == "fi":
+        return f"{problems} {'ongelma' if problems == 1 else 'ongelmaa'} {resources} resurssissa."
+    return (
+        f"{problems} problem{'' if problems == 1 else 's'}"
+        f" in {resources} resource{'' if resources == 1 else 's'}."
+    )

@@ -74,7 +74,7 @@ from kuopio_graph.errors import QuerySyntaxError
 
 THREADS = 4
 """Concurrent requests in the bulk checks (the service runs two workers)."""
-MAX_PAGES = 1500
+MAX_PAGES = 3000
 """The crawl parses at most this many HTML pages."""
 
 RDF_FORMS = {

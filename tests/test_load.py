@@ -63,6 +63,14 @@ def test_extra_files_load_into_the_default_graph(tmp_path: Path, settings: Setti
     assert store.graphs() == [f"{DEFAULT_BASE}ontology"]
 
 
+def test_a_data_file_named_again_loads_once_into_its_source_graph(settings: Settings) -> None:
+    """``kuopio-graph validate data/`` names the bundled data a second time: loading it twice
+    would double every blank node (and so every interval's beginning)."""
+    again = settings.with_values({"extra": [*settings.data, *settings.data]})
+    assert discover(again) == discover(settings)
+    assert len(load(again)) == len(load(settings))
+
+
 def test_a_file_that_is_not_rdf_is_refused(tmp_path: Path, settings: Settings) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("hello")

@@ -118,6 +118,7 @@ SOURCE_ANSWERS = [
             for slug in (
                 "residents",
                 "international-experts",
+                "international-expert-organisations",
                 "schools",
                 "companies",
                 "associations",
@@ -232,7 +233,7 @@ SOURCE_ANSWERS = [
                 "European cities",
                 None,
                 "100",
-                "World Health Organization",
+                None,
             ),
             (ICLEI, "sustainable development", "worldwide", None, None, None, None),
             (
@@ -280,7 +281,7 @@ SOURCE_STATEMENTS = [
             (
                 "City of Kuopio",
                 "takes part in the work of",
-                "international experts and expert organisations",
+                "international expert organisations",
             ),
             ("Kuopio's international activity", "involves kind of actor", "associations"),
             ("WHO European Healthy Cities Network", "kind of member", "European cities"),
@@ -310,10 +311,11 @@ SOURCE_STATEMENTS = [
     ),
 ]
 
-# High-confidence twin towns in shared/source/facts.md §4c: (partner, country, first year).
+# High-confidence twin towns in shared/source/facts.md §4c: (partner, country, first year). No
+# quoted page names Gera's country (its source calls it "die thüringische Stadt Gera").
 TWIN_TOWNS = [
     ("castrop-rauxel", "germany", "1965"),
-    ("gera", "germany", "1972"),
+    ("gera", None, "1972"),
     ("minneapolis", "united-states", "1972"),
     ("shanghai-pudong-new-area", "china", "2012"),
     ("bodo", "norway", None),
@@ -469,7 +471,7 @@ def test_sources_of_a_resource_name_each_source(
 @pytest.mark.parametrize(("partner", "country", "since"), TWIN_TOWNS)
 def test_twin_towns(
     partner: str,
-    country: str,
+    country: str | None,
     since: str | None,
     queries: dict[str, NamedQuery],
     store: GraphStore,
@@ -478,7 +480,8 @@ def test_twin_towns(
     found = project(rows, ("partner", "country", "since"))
     if since is None:
         found = {(city, land, None) for city, land, _ in found}
-    assert (iri(f"organisation/{partner}"), iri(f"place/{country}"), since) in found
+    place = iri(f"place/{country}") if country else None
+    assert (iri(f"organisation/{partner}"), place, since) in found
 
 
 def test_twin_towns_only_verified_ones(queries: dict[str, NamedQuery], store: GraphStore) -> None:

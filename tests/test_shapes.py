@@ -88,8 +88,9 @@ def test_validate_command_names_file_and_resource(settings: Settings) -> None:
     result = CliRunner().invoke(main, ["validate", str(fixture)])
     assert result.exit_code == 1
     assert f"{fixture}: {focus}" in result.output
+    assert result.output.rstrip().endswith("\n1 problem in 1 resource.")
     finnish = CliRunner().invoke(main, ["validate", "--lang", "fi", str(fixture)])
-    assert finnish.output != result.output
+    assert finnish.output.rstrip().endswith("\n1 ongelma 1 resurssissa.")
 
 
 def test_validating_leaves_the_shapes_as_they_are(settings: Settings, store: GraphStore) -> None:

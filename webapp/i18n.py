@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gettext
+from functools import cache
 from urllib.parse import urlencode
 
+import pycountry
 from flask import request
 
 LANGUAGES = ("fi", "en")
@@ -71,8 +74,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "provenance": {"fi": "Alkuperä", "en": "Provenance"},
     "quoted_passages": {
         "fi": "Lähdetekstin kohdat, joista tieto on poimittu",
-        "en": "The passages of the source text this was drawn from (in Finnish)",
+        "en": "The passages of the source text this was drawn from",
     },
+    "quotation": {"fi": "Lainaus lähteestä", "en": "Quotation from the source"},
+    "quotations": {
+        "fi": "{count} lainausta lähteestä",
+        "en": "{count} quotations from the source",
+    },
+    "original_text": {"fi": "Alkuperäinen ({language})", "en": "Original ({language})"},
+    "rendering": {"fi": "Käännös ({language})", "en": "Rendering ({language})"},
     "other_forms": {"fi": "Muut muodot", "en": "Other formats"},
     "as_sparql": {"fi": "Tämä sivu SPARQL-kyselynä", "en": "This page as SPARQL"},
     "language": {"fi": "Kieli", "en": "Language"},
@@ -183,3 +193,16 @@ def link_keeping_language(path: str, arguments: dict[str, str]) -> str:
 def text(key: str, language: str) -> str:
     """The interface text ``key`` in ``language``."""
     return TEXTS[key][language]
+
+
+@cache
+def language_name(code: str, language: str) -> str:
+    """The name of the language ``code`` (ISO 639-1, as in a language tag) in ``language``,
+    from ISO 639 and its translations; the code itself where ISO 639 does not know it."""
+    known = pycountry.languages.get(alpha_2=code.split("-")[0].lower())
+    if known is None:
+        return code
+    names = gettext.translation(
+        "iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+    return names.gettext(known.name)

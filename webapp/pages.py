@@ -38,6 +38,8 @@ from .state import served, service_root
 blueprint = Blueprint("pages", __name__)
 
 HOME_LIST_LENGTH = 50
+SHORT_QUOTATION = 200
+"""How many characters of quotation a statement's source shows open; longer ones are folded."""
 """The most items a home-page list shows, however large the graph."""
 
 CITY = "id/organisation/city-of-kuopio"
@@ -173,6 +175,7 @@ def page(iri: str, path: str) -> str:
         markup=entity_markup(publication.store, iri, service_root() + path),
         statements=arrange(view.statements, language),
         provenance_properties=LAST,
+        short_quotation=SHORT_QUOTATION,
         path=f"/{path}",
         alternates=[(fmt, f"/{path}.{fmt.suffix}") for fmt in RDF_FORMATS],
         sparql_link="/sparql?" + urlencode({"query": statements_query(iri)}),

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from kuopio_graph import Value, best_label, compact
 
-from .i18n import LANGUAGES, choose_language, explicit_language, text
+from .i18n import LANGUAGES, choose_language, explicit_language, language_name, text
 from .state import app_state, served
 
 
@@ -76,6 +76,7 @@ def template_helpers() -> dict[str, Any]:
 
     helpers: dict[str, Callable[..., str] | str | bool | tuple[str, ...]] = {
         "t": lambda key: text(key, language),
+        "language_name": lambda code: language_name(code, language),
         "href": href,
         "local": local,
         "switch_language": switch_language,
