@@ -245,6 +245,50 @@ def stats_command(
         click.echo(summary.to_text(store.prefixes))
 
 
+@command_line.command(name="places")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@dataset_options
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write what matched into data/geonames/ and data/iso-3166-1/ of the bundled data.",
+)
+def places_command(
+    paths: tuple[Path, ...],
+    base: str | None,
+    config: Path | None,
+    bundled: bool,
+    output: str,
+    write: bool,
+) -> None:
+    """Match every place of the graph with GeoNames: each linked one with its evidence, each
+    unlinked one with the reason."""
+    from .places import Gazetteer, PlacesUnavailable, graph_places, match_all, report, write_sources
+
+    settings = settings_from_options(paths, base, config, bundled)
+    try:
+        matches = match_all(graph_places(settings), Gazetteer())
+    except (LoadError, PlacesUnavailable) as error:
+        raise click.ClickException(str(error)) from None
+    if output == "json":
+        click.echo(json.dumps([m.to_json() for m in matches], indent=2, ensure_ascii=False))
+    else:
+        for line in report(matches, settings.base):
+            click.echo(line)
+        linked = sum(m.linked for m in matches)
+        click.echo(f"{linked} of {len(matches)} places linked to GeoNames.")
+    if write:
+        for path in write_sources(matches, settings.data[0], settings.base):
+            click.echo(f"wrote {path}", err=True)
+
+
 @command_line.command(name="publish")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @dataset_options

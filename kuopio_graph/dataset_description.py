@@ -22,6 +22,7 @@ from .store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
+CC = Namespace("http://creativecommons.org/ns#")
 PREFIXES = {
     "void": str(VOID),
     "dcat": str(DCAT),
@@ -62,13 +63,17 @@ DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
 DISTINCT_OBJECTS = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
 
 SOURCE_GRAPHS = """
-SELECT ?graph (COUNT(*) AS ?triples) ?title
+SELECT ?graph (COUNT(*) AS ?triples) ?title ?license ?page
 WHERE {
   GRAPH ?graph { ?s ?p ?o }
   OPTIONAL { ?graph rdfs:label ?title FILTER(LANG(?title) = "en") }
+  OPTIONAL { ?graph dct:license ?license }
+  OPTIONAL { ?graph foaf:page ?page }
 }
-GROUP BY ?graph ?title ORDER BY ?graph
+GROUP BY ?graph ?title ?license ?page ORDER BY ?graph
 """
+"""Each source's named graph, its size, and what its source says of itself: its English title,
+and, for a source with a licence of its own (GeoNames), the licence and the page to credit."""
 
 DATED = """
 SELECT ?type (MIN(?date) AS ?first) (MAX(?date) AS ?last)
@@ -86,11 +91,14 @@ documents (their publication dates say when a page was written, not what the fac
 
 @dataclass(frozen=True)
 class Subset:
-    """One source's named graph: its name, size and English title."""
+    """One source's named graph: its name, size and English title, and the licence and page
+    of a source whose data comes under a licence of its own."""
 
     graph: str
     triples: int
     title: str | None
+    license: str | None = None
+    page: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,8 @@ def summarise(store: Store) -> DatasetSummary:
                 row["graph"].value,
                 int(row["triples"].value),
                 row["title"].value if "title" in row else None,
+                row["license"].value if "license" in row else None,
+                row["page"].value if "page" in row else None,
             )
             for row in store.select(SOURCE_GRAPHS)
         ),
@@ -210,6 +220,12 @@ def void_description(
         graph.add((subset, VOID.triples, Literal(source.triples)))
         if source.title is not None:
             graph.add((subset, DCTERMS.title, Literal(source.title, lang="en")))
+        if source.license is not None:
+            graph.add((subset, DCTERMS.license, URIRef(source.license)))
+            if source.title is not None:
+                graph.add((subset, CC.attributionName, Literal(source.title)))
+            if source.page is not None:
+                graph.add((subset, CC.attributionURL, URIRef(source.page)))
     for dump in distributions:
         graph.add((dataset, VOID.dataDump, URIRef(root + dump.path)))
     return graph

@@ -100,12 +100,19 @@ R = TypeVar("R")
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Service]:
-    """The service over its embedded store, and over each real store it was published to."""
+    """The service over its embedded store, and over each real store it was published to.
+
+    Every request here comes from one address, and the crawl alone sends thousands of queries
+    (each page's "as SPARQL" link among them): the per-client budgets, which have tests of their
+    own, are set out of its way."""
     folder = tmp_path_factory.mktemp(request.param)
+    settings = folder / "settings.toml"
+    settings.write_text("query_budget = 1e9\nerror_budget = 1000000000\n", encoding="utf-8")
+    options = ("--config", str(settings))
     if request.param == "embedded":
-        running, server = start_service(folder), None
+        running, server = start_service(folder, *options), None
     else:
-        running, server = start_remote_service(folder, kind=request.param)
+        running, server = start_remote_service(folder, *options, kind=request.param)
     try:
         yield running
     finally:

@@ -83,6 +83,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "original_text": {"fi": "Alkuperäinen ({language})", "en": "Original ({language})"},
     "rendering": {"fi": "Käännös ({language})", "en": "Rendering ({language})"},
+    "geonames_credit": {
+        "fi": "Paikkojen tunnisteet ja koordinaatit:",
+        "en": "Place identifiers and coordinates:",
+    },
     "other_forms": {"fi": "Muut muodot", "en": "Other formats"},
     "as_sparql": {"fi": "Tämä sivu SPARQL-kyselynä", "en": "This page as SPARQL"},
     "language": {"fi": "Kieli", "en": "Language"},
