@@ -1,13 +1,14 @@
-"""The map of the city's relationships: a marker per located partner place, each a working
-link, a table that says what the graph says, and the base maps. The bundled data has no
-coordinates yet: the app here serves it with the fixture's (``tests/fixtures/places/``) beside
-it."""
+"""The map of the city's relationships and of query results: a marker per located partner place,
+each a working link, a table that says what the graph says, the base maps, and points in query
+results. The bundled data has no coordinates yet: the app here serves it with the fixture's
+(``tests/fixtures/places/``) beside it."""
 
 from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the app's own answers in tests
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -62,6 +63,18 @@ GROUP BY ?place ?relationship
 """
 """What the map's table should say, asked of the store directly: each relationship of the
 city at a located place, when it began, and where the place is."""
+
+POINTS = """
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+SELECT ?place ?wkt WHERE { ?place geo:hasGeometry/geo:asWKT ?wkt }
+"""
+LATITUDES_AND_LONGITUDES = """
+PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+SELECT ?name ?placeLat ?placeLong
+WHERE {
+  ?place wgs:lat ?placeLat ; wgs:long ?placeLong ; rdfs:label ?name FILTER(LANG(?name) = "en")
+}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -227,6 +240,29 @@ def test_the_base_maps_are_svg_documents(located: FlaskClient, name: str) -> Non
 
 def test_an_unknown_view_is_not_found(located: FlaskClient) -> None:
     assert located.get("/map/mars.svg").status_code == 404
+
+
+@pytest.mark.parametrize("query", [POINTS, LATITUDES_AND_LONGITUDES])
+def test_query_results_with_points_are_on_the_map(located: FlaskClient, query: str) -> None:
+    html = page(located, "/sparql?" + urlencode({"query": query, "lang": "en"}))
+    world = views(html)["world"]
+    found = markers(world)
+    rows = html.find("table", class_="results").find("tbody").find_all("tr")
+    assert len(found) == len(rows) >= 5
+    names = {a.find("title").text for a in found}
+    assert {"Svendborg", "Bonn", "Brussels", "Bodø", "Kuopio"} <= names
+    if query == POINTS:
+        assert {urlsplit(a.attrs["href"]).path for a in found} >= {
+            f"/id/place/{slug}" for slug in ("svendborg", "bonn", "brussels", "bodo", "kuopio")
+        }
+    else:  # no IRI in the row: a marker, but no link
+        assert {a.tag for a in found} == {"g"}
+
+
+def test_results_without_points_have_no_map(located: FlaskClient) -> None:
+    query = "SELECT ?area WHERE { ?area a kuopio:ServiceArea }"
+    html = page(located, "/sparql?" + urlencode({"query": query}))
+    assert not [f for f in html.iter("figure") if f.attrs.get("class") == "map"]
 
 
 def test_without_the_citys_coordinates_there_is_no_map(tmp_path: Path) -> None:
