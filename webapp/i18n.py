@@ -193,9 +193,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "map_distance": {"fi": "Etäisyys Kuopiosta", "en": "Distance from Kuopio"},
     "map_table_caption": {
         "fi": "Kartan tiedot taulukkona. Etäisyys on isoympyräetäisyys pallolla, jonka säde on"
-        " 6 371,0088 km (haversinikaava).",
+        " 6\u00a0371,0088\u00a0km (haversinikaava).",
         "en": "The map's facts as a table. The distance is the great-circle distance on a sphere"
-        " of radius 6,371.0088 km (the haversine formula).",
+        " of radius 6,371.0088\u00a0km (the haversine formula).",
     },
     "map_unlocated": {
         "fi": "Kartalla ja taulukossa eivät ole kumppanit, joiden paikalle aineisto ei anna"
