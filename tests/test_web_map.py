@@ -21,6 +21,8 @@ from webapp.i18n import LANGUAGES, text
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATES = ROOT / "tests" / "fixtures" / "places" / "coordinates.ttl"
+VENDORED = ROOT / "webapp" / "static" / "vendor" / "world-atlas"
+PACKAGE = ROOT / "node_modules" / "world-atlas"
 CITY = f"{ID}organisation/city-of-kuopio"
 KUOPIO = f"{ID}place/kuopio"
 HTML = {"Accept": "text/html"}
@@ -236,6 +238,12 @@ def test_the_base_maps_are_svg_documents(located: FlaskClient, name: str) -> Non
     paths = document.findall(".//{http://www.w3.org/2000/svg}path")
     assert len(paths) > (100 if name == "world" else 30)
     assert response.headers["ETag"]
+
+
+def test_the_vendored_countries_are_the_locked_npm_package() -> None:
+    assert PACKAGE.is_dir(), "run `make test` (or `npm ci`) to install the locked npm packages"
+    for name in ("countries-110m.json", "LICENSE"):
+        assert (VENDORED / name).read_bytes() == (PACKAGE / name).read_bytes(), name
 
 
 def test_an_unknown_view_is_not_found(located: FlaskClient) -> None:
