@@ -224,6 +224,10 @@ def test_a_place_page_shows_its_own_position(located: FlaskClient) -> None:
     assert [a.attrs["class"] for a in markers(home)] == ["marker home current"]
 
 
+def test_the_maps_page_is_in_the_sitemap(located: FlaskClient) -> None:
+    assert b"<loc>http://localhost/map</loc>" in located.get("/sitemap.xml").data
+
+
 def test_other_pages_show_no_map(located: FlaskClient) -> None:
     html = page(located, "/id/network/iclei?lang=en")
     assert not [f for f in html.iter("figure") if f.attrs.get("class") == "map"]
