@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from servers import STORES, Virtuoso, start_store, stop_store
 
 from kuopio_graph import GraphStore, Settings, load
 from kuopio_graph.geography import (
@@ -22,6 +23,9 @@ from kuopio_graph.geography import (
     locate,
     relationship_places,
 )
+from kuopio_graph.remote import RemoteStore
+from kuopio_graph.remote.publish import publish
+from kuopio_graph.remote.store import Endpoint, dataset_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATES = ROOT / "tests" / "fixtures" / "places" / "coordinates.ttl"
@@ -163,3 +167,29 @@ def test_no_map_without_the_home_towns_coordinates(tmp_path: Path) -> None:
     tiny = tmp_path / "tiny.ttl"
     tiny.write_text(TINY.replace("wgs:lat 60.0 ; wgs:long 25.0 ", ""), encoding="utf-8")
     assert relationship_places(load(settings(tiny, data=())), f"{ID}organisation/town") is None
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_a_remote_store_gives_the_same_places(
+    located_store: GraphStore, tmp_path: Path, kind: str
+) -> None:
+    """The map's queries are plain SPARQL 1.1 that Oxigraph's server and Virtuoso answer as the
+    embedded store does."""
+    server = start_store(kind, tmp_path)
+    try:
+        credentials = None
+        update_url = server.update_url
+        if isinstance(server, Virtuoso):
+            credentials = (server.credentials["KUOPIO_STORE_USER"], server.password)
+        endpoint = Endpoint(
+            server.query_url, dataset_graph(located_store.base), credentials=credentials
+        )
+        publish(located_store, endpoint, update_url)
+        remote = relationship_places(RemoteStore(located_store.base, endpoint), CITY)
+    finally:
+        stop_store(server)
+    embedded = relationship_places(located_store, CITY)
+    assert remote is not None and embedded is not None
+    assert remote.places == embedded.places
+    assert remote.unlocated == embedded.unlocated
+    assert remote.labels == embedded.labels
