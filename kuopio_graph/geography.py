@@ -15,7 +15,8 @@ Four kinds of relationship are found, each as the graph states it:
   place is the partnership's own location or its other members'.
 
 A place is drawn only if the graph gives it WGS84 coordinates (``wgs:lat``, ``wgs:long``) and
-it is not a country: a partner located only in a country is listed apart, as not located. A
+it is not a country: a partner located only in a country, or nowhere the graph says, is listed
+apart, as not located. A
 partner located in the organisation's own town is a local one (the members of the Kuopio–Shanghai
 cooperation network, say) and is left out. Distances are great-circle distances on a sphere.
 """
@@ -57,7 +58,7 @@ SELECT DISTINCT ?kind ?relationship ?partner ?place ?start
 WHERE {
   {
     ?relationship a kuopio:TwinTownPartnership ; org:hasMember ?organisation , ?partner .
-    ?partner schema:location ?place .
+    OPTIONAL { ?partner schema:location ?place }
     FILTER(?partner != ?organisation)
     FILTER NOT EXISTS { ?partner schema:location ?home }
     BIND("twin-town" AS ?kind)
@@ -67,14 +68,14 @@ WHERE {
     { ?participation org:member ?organisation }
     UNION { ?member org:unitOf ?organisation }
     UNION { ?organisation org:hasUnit ?member }
-    ?relationship schema:location ?place .
+    OPTIONAL { ?relationship schema:location ?place }
     BIND(?relationship AS ?partner)
     BIND("network-seat" AS ?kind)
     OPTIONAL { ?participation org:memberDuring/time:hasBeginning/time:inXSDgYear ?start }
   } UNION {
-    ?relationship a kuopio:RepresentationOffice ; kuopio:represents ?represented ;
-      schema:location ?place .
+    ?relationship a kuopio:RepresentationOffice ; kuopio:represents ?represented .
     ?organisation schema:location ?represented .
+    OPTIONAL { ?relationship schema:location ?place }
     BIND(?relationship AS ?partner)
     BIND("representation" AS ?kind)
     OPTIONAL { ?relationship schema:foundingDate|schema:startDate ?start }
@@ -82,7 +83,7 @@ WHERE {
     ?relationship a kuopio:Partnership ; org:hasMember ?organisation .
     {
       ?relationship org:hasMember ?partner .
-      ?partner schema:location ?place .
+      OPTIONAL { ?partner schema:location ?place }
       FILTER(?partner != ?organisation)
       FILTER NOT EXISTS { ?partner schema:location ?home }
     } UNION {
@@ -95,9 +96,9 @@ WHERE {
 }
 LIMIT 2000
 """
-"""Every relationship of ``?organisation`` that has a place, with the partner there (the
-relationship itself for a seat or an office) and when it began, where the graph says; partners
-located in ``?home`` are left out."""
+"""Every relationship of ``?organisation``, with the partner in it (the relationship itself for
+a network or an office), the partner's places, where the graph gives any, and when it began,
+where the graph says; partners located in ``?home`` are left out."""
 
 PLACES = """
 PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
@@ -145,7 +146,8 @@ class Tie:
     """The partnership, network or office."""
     partner: str
     """Who is at the place: the other member of a partnership; the network or office itself."""
-    place: str
+    place: str | None
+    """Where the partner is; None where the graph does not say."""
     since: int | None
     """The year it began, where the graph says."""
 
@@ -177,7 +179,8 @@ class RelationshipPlaces:
     places: list[LocatedPlace]
     """Nearest first."""
     unlocated: list[Tie]
-    """The ties of partners that have no place with coordinates (only a country, say)."""
+    """The ties of partners that have no place with coordinates (only a country, say, or no
+    place at all)."""
     labels: dict[str, dict[str, str]]
     """The labels of everything named here."""
 
@@ -210,22 +213,22 @@ def relationship_places(store: Store, organisation: str) -> RelationshipPlaces |
             kind=row["kind"].value,
             relationship=row["relationship"].value,
             partner=row["partner"].value,
-            place=row["place"].value,
+            place=row["place"].value if "place" in row else None,
             since=_year(row["start"].value) if "start" in row else None,
         )
         for row in store.select(TIES, values)
-        if row["place"].value != home
+        if "place" not in row or row["place"].value != home
     )
     located = [
         replace(place, ties=tuple(tie for tie in ties if tie.place == place.iri))
-        for place in locate(store, {tie.place for tie in ties}, home_position).values()
+        for place in locate(store, {tie.place for tie in ties if tie.place}, home_position).values()
     ]
     located.sort(key=lambda place: (place.distance_km, place.iri))
     drawn = {(tie.relationship, tie.partner) for place in located for tie in place.ties}
     unlocated = [tie for tie in ties if (tie.relationship, tie.partner) not in drawn]
     named = {organisation, home}
     for tie in ties:
-        named |= {tie.relationship, tie.partner, tie.place}
+        named |= {tie.relationship, tie.partner, *([tie.place] if tie.place else [])}
     named |= {place.country for place in located if place.country}
     return RelationshipPlaces(
         organisation, home, home_position, located, unlocated, labels(store, named)
@@ -249,9 +252,9 @@ def _places(store: Store, iris: set[str]) -> dict[str, tuple[Position | None, st
 
 
 def _earliest(ties: Iterable[Tie]) -> list[Tie]:
-    """One tie per relationship, partner and place, the one with the earliest start, by kind,
-    relationship and place."""
-    kept: dict[tuple[str, str, str, str], Tie] = {}
+    """One tie per relationship, partner and place, the one with the earliest start, in order
+    of kind, relationship, partner and place."""
+    kept: dict[tuple[str, str, str, str | None], Tie] = {}
     for tie in ties:
         key = (tie.kind, tie.relationship, tie.partner, tie.place)
         earlier = kept.get(key)
@@ -259,7 +262,7 @@ def _earliest(ties: Iterable[Tie]) -> list[Tie]:
             kept[key] = tie
     return sorted(
         kept.values(),
-        key=lambda tie: (RELATIONSHIP_KINDS.index(tie.kind), tie.relationship, tie.place),
+        key=lambda t: (RELATIONSHIP_KINDS.index(t.kind), t.relationship, t.partner, t.place or ""),
     )
 
 

@@ -52,13 +52,14 @@ TINY = """
 <place/neighbour-town> a schema:City ; wgs:lat 59.0 ; wgs:long 24.0 ;
   schema:containedInPlace <place/far-country> .
 <partnership/cooperation> a kuopio:Partnership ;
-  org:hasMember <organisation/town> , <organisation/local-college> , <organisation/faraway> .
+  org:hasMember <organisation/town> , <organisation/local-college> , <organisation/faraway> ,
+    <organisation/nowhere> .
 <partnership/town-neighbour> a kuopio:TwinTownPartnership ;
   org:hasMember <organisation/town> , <organisation/neighbour> ;
   schema:startDate "1990"^^xsd:gYear .
 """
 """A town with a local partner (located in the town itself), a partner located only in a country
-(which has coordinates, as countries may), and a twin town."""
+(which has coordinates, as countries may), one located nowhere, and a twin town."""
 
 
 def settings(*extra: Path, data: tuple[Path, ...] = (ROOT / "data",)) -> Settings:
@@ -158,8 +159,11 @@ def test_local_partners_and_countries_are_not_drawn(tmp_path: Path) -> None:
     assert neighbour.country == f"{ID}place/far-country"
     assert [(tie.kind, tie.since) for tie in neighbour.ties] == [(TWIN_TOWN, 1990)]
     # A partner located only in a country is listed apart, even where the country has
-    # coordinates.
-    assert [tie.partner for tie in found.unlocated] == [f"{ID}organisation/faraway"]
+    # coordinates, and so is one the graph places nowhere.
+    assert [(tie.partner, tie.place) for tie in found.unlocated] == [
+        (f"{ID}organisation/faraway", f"{ID}place/far-country"),
+        (f"{ID}organisation/nowhere", None),
+    ]
     assert locate(store, [f"{ID}place/far-country"], neighbour.position) == {}
 
 

@@ -199,9 +199,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "map_unlocated": {
         "fi": "Kartalla ja taulukossa eivät ole kumppanit, joiden paikalle aineisto ei anna"
-        " koordinaatteja (vain maan, esimerkiksi):",
+        " koordinaatteja (antaa vain maan, esimerkiksi) tai joille se ei anna paikkaa lainkaan:",
         "en": "Not on the map or in the table: the partners whose place the data gives no"
-        " coordinates for (only a country, say):",
+        " coordinates for (only a country, say), or no place at all:",
     },
     "map_none": {
         "fi": "Aineisto ei anna Kuopiolle koordinaatteja, joten karttaa ei voi piirtää.",
