@@ -220,8 +220,11 @@ def test_a_place_page_shows_its_own_position(located: FlaskClient) -> None:
     rows = section.find("table", class_="map-table").find("tbody").find_all("tr")
     assert len(rows) == 2  # a twin town, and a partner in the Nordic collaboration
     # The home town's own page shows where it is, with no line.
-    home = views(page(located, "/id/place/kuopio?lang=en"))["world"]
+    assert html.find("ul", class_="map-legend")
+    kuopio = page(located, "/id/place/kuopio?lang=en")
+    home = views(kuopio)["world"]
     assert [a.attrs["class"] for a in markers(home)] == ["marker home current"]
+    assert not home.find_all("line") and not kuopio.find_all("ul", class_="map-legend")
 
 
 def test_the_maps_page_is_in_the_sitemap(located: FlaskClient) -> None:

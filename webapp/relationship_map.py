@@ -65,7 +65,7 @@ class RelationshipMap:
     drawings: list[Drawing]
     rows: list[Row]
     legend: list[tuple[str, str]]
-    """Each kind of relationship and its name."""
+    """Each kind of relationship and its name; none for a map without lines."""
     unlocated: list[tuple[str, str, str]]
     """Each partner that is not on the map: the partner, the relationship, the kind's name."""
     names: dict[str, dict[str, str]]
@@ -170,7 +170,8 @@ def _assemble(
         (tie.partner, tie.relationship, kind_name(tie.kind, language))
         for tie in ([] if current else found.unlocated)
     ]
-    legend = [(kind, kind_name(kind, language)) for kind in RELATIONSHIP_KINDS]
+    lines = any(place.ties for place in places)
+    legend = [(kind, kind_name(kind, language)) for kind in RELATIONSHIP_KINDS] if lines else []
     return RelationshipMap(drawings, rows, legend, list(dict.fromkeys(unlocated)), names, current)
 
 
