@@ -9,6 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
 VIRTUOSO ?= /usr/bin/virtuoso-t
 EDITOR_FILES := node_modules/@zazuko/yasqe/build/yasqe.min.js node_modules/@zazuko/yasqe/build/yasqe.min.css
+ATLAS_FILES := node_modules/world-atlas/countries-110m.json node_modules/world-atlas/LICENSE
 
 .PHONY: run test lint vendor
 
@@ -54,8 +55,10 @@ lint: $(BIN)/kuopio-graph
 test: lint $(NODE_PACKAGES) $(CHROMIUM) $(NGINX) $(VIRTUOSO)
 	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) VIRTUOSO=$(VIRTUOSO) $(BIN)/pytest
 
-# Copy the query editor from the locked npm package into the app's static files (committed, so
-# the app needs no Node.js to run); run after changing its version in package.json.
+# Copy the query editor and the maps' countries (Natural Earth's, as world-atlas packs them) from
+# the locked npm packages into the app's static files (committed, so the app needs no Node.js to
+# run); run after changing a version in package.json.
 vendor: $(NODE_PACKAGES)
-	mkdir -p webapp/static/vendor/yasqe
+	mkdir -p webapp/static/vendor/yasqe webapp/static/vendor/world-atlas
 	cp $(EDITOR_FILES) webapp/static/vendor/yasqe/
+	cp $(ATLAS_FILES) webapp/static/vendor/world-atlas/

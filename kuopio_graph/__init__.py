@@ -50,6 +50,14 @@ from .executor import (
 from .export import export
 from .files import SourceFile, discover, load
 from .formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, Format, find
+from .geography import (
+    LATITUDE,
+    RELATIONSHIP_KINDS,
+    LocatedPlace,
+    RelationshipPlaces,
+    locate,
+    relationship_places,
+)
 from .guard import UPDATE_REFUSED, QueryRefused
 from .listings import featured, minted
 from .namespaces import DEFAULT_BASE, compact, prefixes
@@ -81,7 +89,9 @@ __all__ = [
     "Hit",
     "InvalidIRI",
     "KuopioGraphError",
+    "LATITUDE",
     "LoadError",
+    "LocatedPlace",
     "NamedQuery",
     "NoAcceptableFormat",
     "PARTNER",
@@ -97,7 +107,9 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeout",
     "RDF_FORMATS",
+    "RELATIONSHIP_KINDS",
     "RESULT_FORMATS",
+    "RelationshipPlaces",
     "RemoteStore",
     "SearchIndex",
     "SearchNotReady",
@@ -137,10 +149,12 @@ __all__ = [
     "is_described",
     "labels",
     "load",
+    "locate",
     "minted",
     "named_queries",
     "ontology_documentation",
     "prefixes",
+    "relationship_places",
     "relationship_tree",
     "serialize_graph",
     "serialize_triples",

@@ -1,7 +1,7 @@
 """The site in a real browser (Chromium, through Playwright): every page type is accessible
 (axe-core, WCAG 2.1 A and AA) in both languages and on a phone, the query editor, search, the
-picture of relationships and the language switch work, and no page asks anything of any host
-but the service."""
+picture of relationships, the map and the language switch work, and no page asks anything of any
+host but the service."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from browser_helpers import (
@@ -29,7 +29,7 @@ from browser_helpers import (
     select_variables,
 )
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from servers import Service
+from servers import Service, start_service, stop_service
 
 from kuopio_graph.queries import NamedQuery, parse_named_query
 from webapp.i18n import LANGUAGES, text
@@ -49,6 +49,12 @@ SERVICE_AREAS = "SELECT ?area WHERE { ?area a kuopio:ServiceArea }"
 LOCALES = {"fi": "fi-FI", "en": "en-GB"}
 PICTURE = "figure.picture svg"
 EDITOR = ".yasqe .CodeMirror"
+MAP = "figure.map svg"
+COORDINATES = ROOT / "tests" / "fixtures" / "places" / "coordinates.ttl"
+"""Coordinates of a few places, which the bundled data does not have yet."""
+POINTS = """PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+SELECT ?place ?wkt WHERE { ?place geo:hasGeometry/geo:asWKT ?wkt }"""
+"""A query whose results are points on the map."""
 
 
 class PageType(NamedTuple):
@@ -69,13 +75,18 @@ PAGES = {
     "search": PageType("/search?q=iclei", "ol.results"),
     "query": PageType("/sparql", EDITOR),
     "query-results": PageType(f"/sparql?example={EXAMPLE}", EDITOR),
+    "query-map": PageType("/sparql?" + urlencode({"query": POINTS}), MAP),
+    "map": PageType("/map", MAP),
+    "place": PageType("/id/place/svendborg", MAP),
     "ontology": PageType("/ontology"),
     "not-found": PageType("/id/organisation/no-such-organisation", status=404),
     "validation": PageType("/validation"),
     "shapes": PageType("/shapes"),
 }
-MAIN_PAGES = ["home", "city", "query-results"]
+MAIN_PAGES = ["home", "city", "query-results", "map"]
 """The pages tried on a phone and photographed."""
+MAPPED_PAGES = ["home", "city"]
+"""The pages whose map is photographed on its own."""
 
 OpenPage = Callable[..., Page]
 
@@ -93,6 +104,18 @@ def browser() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """``kuopio-graph serve`` over the bundled data with the coordinates of a few places beside
+    it, so that the pages show their maps (the shapes do not know coordinates yet, hence
+    ``--no-validate``)."""
+    running = start_service(tmp_path_factory.mktemp("service"), "--no-validate", str(COORDINATES))
+    try:
+        yield running
+    finally:
+        stop_service(running)
 
 
 @pytest.fixture
@@ -246,6 +269,24 @@ def test_screenshots(open_page: OpenPage, service: Service, name: str) -> None:
             assert width >= size["width"] and height >= size["height"], (target, width, height)
 
 
+@pytest.mark.parametrize("name", MAPPED_PAGES)
+def test_map_screenshots(open_page: OpenPage, service: Service, name: str) -> None:
+    """Screenshots of the map section alone, in each language at a desktop's and a phone's
+    width, beside the whole pages."""
+    page = open_page()
+    for lang in LANGUAGES:
+        for device, size in DEVICES.items():
+            page.set_viewport_size(size)
+            visit_whole(page, PAGES[name], lang, service.url)
+            section = page.locator("section.relationship-map")
+            expect(section.locator(MAP).first).to_be_visible()
+            target = screenshots_folder() / f"{name}-map-{device}-{lang}.png"
+            target.unlink(missing_ok=True)
+            section.screenshot(path=target)
+            width, _ = png_size(target.read_bytes())
+            assert width <= size["width"] * 2, (target, width)  # a device pixel ratio of 1 or 2
+
+
 # What people do
 
 
@@ -285,6 +326,21 @@ def test_picture_box_opens_the_network(page: Page) -> None:
     wait_for(page, ICLEI)
     heading = page.locator("h1").inner_text()
     assert heading and title.endswith(f": {heading}"), (title, heading)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_map_marker_opens_the_place(page: Page, lang: str) -> None:
+    """On the map's own page, a partner's marker in the Europe view is a link to the place's
+    page, named as the page names the place."""
+    visit(page, localised("/map", lang))
+    marker = page.locator("figure.map .map-europe a.marker[href^='/id/place/svendborg']")
+    expect(marker).to_have_count(1)
+    label = marker.get_attribute("aria-label") or ""
+    marker.click()
+    wait_for(page, "/id/place/svendborg")
+    heading = page.locator("h1").inner_text()
+    assert label.startswith(f"{heading} ("), (label, heading)
+    expect(page.locator("figure.map a.marker.current").first).to_be_visible()
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import doctest
 
 import kuopio_graph
-from kuopio_graph import binding, formats, namespaces
+from kuopio_graph import binding, formats, geography, namespaces
 
 PUBLIC = {
     "BACKLINKS_PER_PAGE",
@@ -21,7 +21,9 @@ PUBLIC = {
     "Hit",
     "InvalidIRI",
     "KuopioGraphError",
+    "LATITUDE",
     "LoadError",
+    "LocatedPlace",
     "NamedQuery",
     "NoAcceptableFormat",
     "PARTNER",
@@ -37,7 +39,9 @@ PUBLIC = {
     "QuerySyntaxError",
     "QueryTimeout",
     "RDF_FORMATS",
+    "RELATIONSHIP_KINDS",
     "RESULT_FORMATS",
+    "RelationshipPlaces",
     "RemoteStore",
     "SearchIndex",
     "SearchNotReady",
@@ -77,10 +81,12 @@ PUBLIC = {
     "is_described",
     "labels",
     "load",
+    "locate",
     "minted",
     "named_queries",
     "ontology_documentation",
     "prefixes",
+    "relationship_places",
     "relationship_tree",
     "serialize_graph",
     "serialize_triples",
@@ -108,5 +114,5 @@ def test_exported_names_are_sorted_and_exist() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    for module in (binding, formats, namespaces):
+    for module in (binding, formats, geography, namespaces):
         assert doctest.testmod(module).failed == 0

@@ -15,7 +15,17 @@ from flask_cors import CORS
 
 from kuopio_graph import ServedDataset, Settings, Store, ValidationReport
 
-from . import completion, dataset, errors, members, pages, relationships, search, sparql
+from . import (
+    completion,
+    dataset,
+    errors,
+    members,
+    pages,
+    relationship_map,
+    relationships,
+    search,
+    sparql,
+)
 from .access_log import AccessLog
 from .i18n import choose_language
 from .limits import MAX_BODY_LENGTH, refuse_large_headers, refuse_long_urls
@@ -65,6 +75,7 @@ def create_app(
         search.blueprint,
         members.blueprint,
         relationships.blueprint,
+        relationship_map.blueprint,
         completion.blueprint,
     ):
         app.register_blueprint(blueprint)

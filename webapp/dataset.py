@@ -122,7 +122,7 @@ def sitemap() -> Response:
     root = service_root()
     urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     modified = publication.modified.date().isoformat()
-    pages = [root, f"{root}sparql", f"{root}ontology", f"{root}shapes", f"{root}validation"]
+    pages = [root + path for path in ("", "sparql", "map", "ontology", "shapes", "validation")]
     pages += [root + iri[len(base) :] for iri in minted(publication.store)]
     for page in dict.fromkeys(pages):  # in order, each once
         url = ET.SubElement(urlset, "url")

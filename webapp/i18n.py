@@ -169,6 +169,59 @@ TEXTS: dict[str, dict[str, str]] = {
         "fi": "Tällä kohteella ei ole organisaatiosuhteita.",
         "en": "This resource has no organisational relationships.",
     },
+    "map": {"fi": "Kartta", "en": "Map"},
+    "map_title": {"fi": "Kuopion suhteet kartalla", "en": "Kuopio's relationships on a map"},
+    "map_caption": {
+        "fi": "Viiva Kuopiosta kuhunkin kumppanin paikkaan; viivan väri ja katkoviiva kertovat"
+        " suhteen lajin. Jokainen merkki on linkki paikan sivulle, ja alla oleva taulukko kertoo"
+        " samat tiedot.",
+        "en": "A line from Kuopio to each partner's place; its colour and dash pattern tell the"
+        " kind of relationship. Every marker is a link to the place's page, and the table below"
+        " gives the same facts.",
+    },
+    "place_map_caption": {
+        "fi": "Paikan sijainti kartalla suhteessa Kuopioon. Merkit ovat linkkejä.",
+        "en": "Where the place is on the map, and Kuopio. The markers are links.",
+    },
+    "map_world": {"fi": "Maailma", "en": "The world"},
+    "map_europe": {"fi": "Eurooppa", "en": "Europe"},
+    "map_legend": {"fi": "Viivojen selitykset", "en": "What the lines mean"},
+    "map_twin_town": {"fi": "ystävyyskaupunki", "en": "twin town or sister city"},
+    "map_network_seat": {"fi": "verkoston kotipaikka", "en": "network seat"},
+    "map_representation": {"fi": "EU-edustusto", "en": "EU representation"},
+    "map_partnership": {"fi": "kumppanuus", "en": "partnership"},
+    "map_place": {"fi": "Paikka", "en": "Place"},
+    "map_country": {"fi": "Maa", "en": "Country"},
+    "map_relationship": {"fi": "Suhde", "en": "Relationship"},
+    "map_since": {"fi": "Alkaen", "en": "Since"},
+    "map_distance": {"fi": "Etäisyys Kuopiosta", "en": "Distance from Kuopio"},
+    "map_table_caption": {
+        "fi": "Kartan tiedot taulukkona. Etäisyys on isoympyräetäisyys pallolla, jonka säde on"
+        " 6\u00a0371,0088\u00a0km (haversinikaava).",
+        "en": "The map's facts as a table. The distance is the great-circle distance on a sphere"
+        " of radius 6,371.0088\u00a0km (the haversine formula).",
+    },
+    "map_unlocated": {
+        "fi": "Kartalla ja taulukossa eivät ole kumppanit, joiden paikalle aineisto ei anna"
+        " koordinaatteja (antaa vain maan, esimerkiksi) tai joille se ei anna paikkaa lainkaan:",
+        "en": "Not on the map or in the table: the partners whose place the data gives no"
+        " coordinates for (only a country, say), or no place at all:",
+    },
+    "map_none": {
+        "fi": "Aineisto ei anna Kuopiolle koordinaatteja, joten karttaa ei voi piirtää.",
+        "en": "The data gives Kuopio no coordinates, so no map can be drawn.",
+    },
+    "map_link": {"fi": "Kartta omalla sivullaan", "en": "The map on a page of its own"},
+    "results_map_caption": {
+        "fi": "Tulosten pisteet kartalla (samat rivit ovat alla olevassa taulukossa). Merkit ovat"
+        " linkkejä.",
+        "en": "The results' points on a map (the table below has the same rows). The markers"
+        " are links.",
+    },
+    "results_map_first": {
+        "fi": "Kartalla on tulosten {count} ensimmäistä pistettä.",
+        "en": "The map shows the results' first {count} points.",
+    },
 }
 
 

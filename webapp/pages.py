@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kuopio_graph import (
     BACKLINKS_PER_PAGE,
+    LATITUDE,
     RDF_FORMATS,
     VALUES_PER_PAGE,
     SearchNotReady,
@@ -32,6 +33,7 @@ from kuopio_graph import (
 from .i18n import choose_language, link_keeping_language
 from .members import members_link, page_number
 from .negotiation import HTML, RDF_OFFERS, SUFFIXES, alternate_links, content_type, negotiate
+from .relationship_map import CITY, RelationshipMap, city_map
 from .relationships import relationships_link
 from .state import served, service_root
 
@@ -42,7 +44,6 @@ SHORT_QUOTATION = 200
 """How many characters of quotation a statement's source shows open; longer ones are folded."""
 """The most items a home-page list shows, however large the graph."""
 
-CITY = "id/organisation/city-of-kuopio"
 FEATURED = (
     "networks-and-contacts",
     "service-areas-international-duties",
@@ -88,6 +89,7 @@ def home() -> BaseResponse:
         lists=featured(store, language, HOME_LIST_LENGTH),
         city=city,
         city_label=best_label(labels(store, [city]).get(city, {}), language) or city,
+        map=city_map(language),
         triples=len(store),
         examples=[publication.queries[name] for name in FEATURED if name in publication.queries],
         alternates=VOID_FORMS,
@@ -192,7 +194,20 @@ def page(iri: str, path: str) -> str:
         is_organisation=bool(publication.organisation_classes.intersection(view.types)),
         relationships_link=relationships_link(iri),
         relationships_part=relationships_link(iri, part=True),
+        map=resource_map(iri, view.statements, language),
     )
+
+
+def resource_map(
+    iri: str, statements: list[tuple[str, list[Value]]], language: str
+) -> RelationshipMap | None:
+    """The map a resource's page shows: the city's relationships on the city's page, its own
+    position on a located place's page; none on other pages."""
+    if iri == served().settings.base + CITY:
+        return city_map(language)
+    if any(prop == LATITUDE for prop, _ in statements):
+        return city_map(language, current=iri)
+    return None
 
 
 @dataclass(frozen=True)

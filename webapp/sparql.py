@@ -52,7 +52,9 @@ from .negotiation import (
     prefers_html,
     requested_format,
 )
+from .results_map import results_map
 from .state import app_state, served, service_root
+from .templating import template_helpers
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -256,6 +258,11 @@ def query_page(query: str | None) -> Response:
         truncated=truncated,
         seconds=seconds,
         chart=bars(table, lambda iri: label_in(names, iri, language)) if table else [],
+        results_map=results_map(
+            table, lambda iri: label_in(names, iri, language), template_helpers()["href"]
+        )
+        if table
+        else None,
         max_results=publication.settings.max_results,
         examples=publication.queries.values(),
         example_name=request.args.get("example") if query is not None else None,
