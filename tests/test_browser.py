@@ -50,7 +50,6 @@ LOCALES = {"fi": "fi-FI", "en": "en-GB"}
 PICTURE = "figure.picture svg"
 EDITOR = ".yasqe .CodeMirror"
 MAP = "figure.map svg"
-COORDINATES = ROOT / "tests" / "fixtures" / "places" / "coordinates.ttl"
 """Coordinates of a few places, which the bundled data does not have yet."""
 POINTS = """PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 SELECT ?place ?wkt WHERE { ?place geo:hasGeometry/geo:asWKT ?wkt }"""
@@ -108,10 +107,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """``kuopio-graph serve`` over the bundled data with the coordinates of a few places beside
-    it, so that the pages show their maps (the shapes do not know coordinates yet, hence
-    ``--no-validate``)."""
-    running = start_service(tmp_path_factory.mktemp("service"), "--no-validate", str(COORDINATES))
+    """``kuopio-graph serve`` over the bundled data."""
+    running = start_service(tmp_path_factory.mktemp("service"))
     try:
         yield running
     finally:
