@@ -43,10 +43,18 @@ from servers import (
     stop_store,
 )
 
-from kuopio_graph import GraphStore, Settings, SettingsError
+from kuopio_graph import GraphStore, QueryNotSupported, Settings, SettingsError
 from kuopio_graph.errors import StoreFailed, StoreTimeout, StoreUnavailable, StoreUnsuitable
+from kuopio_graph.geosparql import evaluated
 from kuopio_graph.queries import parse_named_query
-from kuopio_graph.remote.protocol import Answer, Authenticator, boolean, read_within, refusal
+from kuopio_graph.remote.protocol import (
+    SOLUTIONS,
+    Answer,
+    Authenticator,
+    boolean,
+    read_within,
+    refusal,
+)
 from kuopio_graph.remote.publish import _templates, update_url_for
 from kuopio_graph.remote.store import HAD_MEMBER, Endpoint, RemoteStore
 from kuopio_graph.remote.suitability import check_blank_nodes
@@ -336,6 +344,78 @@ def test_both_stores_give_the_same_answers(remote: tuple[Service, Store], tmp_pa
             assert links_here(embedded, path) == links_here(service, path), path
     finally:
         stop_service(embedded)
+
+
+# --- GeoSPARQL: the store's own ------------------------------------------------------------
+
+GEOF = "http://www.opengis.net/def/function/geosparql/"
+KUOPIO_TO_GERA = (
+    'SELECT ?km WHERE { BIND(geof:distance("POINT(27.67703 62.89238)"^^geo:wktLiteral,'
+    ' "POINT(12.08187 50.88029)"^^geo:wktLiteral, uom:kilometre) AS ?km) }'
+)
+BUFFER = (
+    'SELECT ?area WHERE { BIND(geof:buffer("POINT(27.67703 62.89238)"^^geo:wktLiteral,'
+    " 1000, uom:metre) AS ?area) }"
+)
+"""A function neither the embedded engine nor Oxigraph's server has."""
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+def test_geosparql_functions_are_the_stores_own(
+    remote: tuple[Service, Store], store: GraphStore
+) -> None:
+    """Oxigraph's server evaluates what the embedded engine does; Virtuoso 7 has no GeoSPARQL
+    function at all, and the client is told which function it lacks. The service description
+    lists what the store evaluates."""
+    service, server = remote
+    status, _, _, body = sparql(service, KUOPIO_TO_GERA)
+    described = fetch(f"{service.url}sparql", "text/turtle").body
+    graph = rdflib.Graph().parse(data=described, format="turtle")
+    listed = set(graph.objects(None, SD.extensionFunction))
+    if isinstance(server, Virtuoso):
+        assert status == 400
+        assert f"the store does not support the function <{GEOF}distance>" in body.decode()
+        assert listed == set()
+    else:
+        assert status == 200, body
+        (row,) = json.loads(body)["results"]["bindings"]
+        assert float(row["km"]["value"]) == pytest.approx(1628.23, abs=0.01)
+        assert {str(iri) for iri in listed} == set(evaluated(store).functions)
+    # A function the embedded engine does not know never reaches the store.
+    status, _, _, body = sparql(service, BUFFER)
+    assert status == 400
+    assert f"<{GEOF}buffer>" in body.decode()
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_a_store_that_lacks_a_function_says_so_in_its_own_words(tmp_path: Path, kind: str) -> None:
+    """Sent straight to each store, past the check here: Virtuoso answers 500 "Undefined
+    procedure DB.DBA.<iri>", Oxigraph's server 500 "The custom function <iri> is not
+    supported"; either is the client's 400 naming the function."""
+    server = start_store(kind, tmp_path)
+    try:
+        endpoint = Endpoint(server.query_url, "http://example.org/graph/dataset", 10.0)
+        remote_store = RemoteStore("http://example.org/", endpoint)
+        with pytest.raises(QueryNotSupported, match=f"function <{GEOF}buffer>"):
+            remote_store.request(BUFFER, SOLUTIONS, [], [], time.monotonic() + 10)
+    finally:
+        stop_store(server)
+
+
+def test_a_query_that_declares_geo_for_wgs84_keeps_its_meaning_in_the_store(
+    remote: tuple[Service, Store],
+) -> None:
+    """The service's own geo: goes before the query's, whose declaration wins (Virtuoso 7
+    predeclares geo: for WGS84 itself)."""
+    service, _ = remote
+    query = (
+        "PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>\n"
+        "SELECT ?lat WHERE { BIND(geo:lat AS ?lat) }"
+    )
+    status, _, _, body = sparql(service, query)
+    assert status == 200, body
+    (row,) = json.loads(body)["results"]["bindings"]
+    assert row["lat"]["value"] == "http://www.w3.org/2003/01/geo/wgs84_pos#lat"
 
 
 # --- Virtuoso's ways -------------------------------------------------------------------------
