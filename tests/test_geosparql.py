@@ -30,7 +30,7 @@ PLACES = {
     "Gera": (50.88029, 12.08187),
     "Bonn": (50.73438, 7.09549),
     "Brussels": (50.85045, 4.34878),
-    "Bodø": (67.28, 14.40),
+    "Bodø": (67.28, 14.405),
 }
 """Latitude and longitude in degrees, as GeoNames gives them."""
 
