@@ -1,6 +1,6 @@
 """The dataset as a service serves it: the store, its version and date, and what is derived
-from it once per process (the dumps, VoID and DCAT, the validation report, the label index, the
-query runner).
+from it once per process (the dumps, VoID and DCAT, the GeoSPARQL functions the store
+evaluates, the validation report, the label index, the query runner).
 
 A web server builds one in the process that loads the store, before it forks its workers; each
 worker then starts its own query runner on first use, forked in turn from a process that holds
