@@ -18,6 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID
 
 from .catalogue import DCATAP, SPDX, Distribution, add_catalogue, void_iri
 from .formats import RDF_FORMATS, RESULT_FORMATS
+from .geosparql import Evaluated
 from .store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -231,8 +232,11 @@ def void_description(
     return graph
 
 
-def service_description(summary: DatasetSummary, graphs: Sequence[str], root: str) -> Graph:
-    """The SPARQL 1.1 Service Description of the endpoint at ``{root}sparql``."""
+def service_description(
+    summary: DatasetSummary, graphs: Sequence[str], root: str, geosparql: Evaluated
+) -> Graph:
+    """The SPARQL 1.1 Service Description of the endpoint at ``{root}sparql``, with the
+    GeoSPARQL functions and aggregates its store evaluates."""
     base = summary.base
     graph = Graph()
     service = service_iri(base)
@@ -241,6 +245,12 @@ def service_description(summary: DatasetSummary, graphs: Sequence[str], root: st
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in RESULT_FORMATS + RDF_FORMATS:
         graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.media_type]))
+    for function in geosparql.functions:
+        graph.add((service, SD.extensionFunction, URIRef(function)))
+        graph.add((URIRef(function), RDF.type, SD.Function))
+    for aggregate in geosparql.aggregates:
+        graph.add((service, SD.extensionAggregate, URIRef(aggregate)))
+        graph.add((URIRef(aggregate), RDF.type, SD.Aggregate))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

@@ -22,6 +22,10 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "sh": "http://www.w3.org/ns/shacl#",
+        "geo": "http://www.opengis.net/ont/geosparql#",
+        "geof": "http://www.opengis.net/def/function/geosparql/",
+        "uom": "http://www.opengis.net/def/uom/OGC/1.0/",
+        "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     }
 
 

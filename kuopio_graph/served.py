@@ -1,6 +1,6 @@
 """The dataset as a service serves it: the store, its version and date, and what is derived
-from it once per process (the dumps, VoID and DCAT, the validation report, the label index, the
-query runner).
+from it once per process (the dumps, VoID and DCAT, the GeoSPARQL functions the store
+evaluates, the validation report, the label index, the query runner).
 
 A web server builds one in the process that loads the store, before it forks its workers; each
 worker then starts its own query runner on first use, forked in turn from a process that holds
@@ -37,6 +37,7 @@ from .executor import QueryPool, QueryRunner
 from .export import export
 from .files import SourceFile, discover, load, read_source
 from .formats import DATASET_FORMATS, RDF_FORMATS, find
+from .geosparql import Evaluated, evaluated
 from .queries import NamedQuery, named_queries
 from .remote import RemoteQueries, RemoteStore, check_store, remote_store
 from .search_index import SearchIndex, build_in_background
@@ -182,7 +183,12 @@ class ServedDataset:
 
     def service_description(self, root: str) -> Graph:
         """The SPARQL Service Description of the endpoint at ``{root}sparql``."""
-        return service_description(self.summary(), self.store.graphs(), root)
+        return service_description(self.summary(), self.store.graphs(), root, self.geosparql)
+
+    @cached_property
+    def geosparql(self) -> Evaluated:
+        """The GeoSPARQL functions the store evaluates, asked of it on first use."""
+        return evaluated(self.store)
 
     @property
     def _day(self) -> date:

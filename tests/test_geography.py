@@ -156,9 +156,7 @@ def test_no_map_without_the_home_towns_coordinates(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", STORES)
-def test_a_remote_store_gives_the_same_places(
-    store: GraphStore, tmp_path: Path, kind: str
-) -> None:
+def test_a_remote_store_gives_the_same_places(store: GraphStore, tmp_path: Path, kind: str) -> None:
     """The map's queries are plain SPARQL 1.1 that Oxigraph's server and Virtuoso answer as the
     embedded store does."""
     server = start_store(kind, tmp_path)
@@ -167,9 +165,7 @@ def test_a_remote_store_gives_the_same_places(
         update_url = server.update_url
         if isinstance(server, Virtuoso):
             credentials = (server.credentials["KUOPIO_STORE_USER"], server.password)
-        endpoint = Endpoint(
-            server.query_url, dataset_graph(store.base), credentials=credentials
-        )
+        endpoint = Endpoint(server.query_url, dataset_graph(store.base), credentials=credentials)
         publish(store, endpoint, update_url)
         remote = relationship_places(RemoteStore(store.base, endpoint), CITY)
     finally:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from geodesy import haversine_km
 
 from kuopio_graph import GraphStore, NamedQuery, Settings, discover, load, named_queries
 
 QUERY_FOLDER = Path(__file__).resolve().parent.parent / "queries"
+"""The points of a few places, as the places data will state them, until it does."""
 QUERY_NAMES = sorted(path.stem for path in QUERY_FOLDER.glob("*.rq"))
 ID = "https://w3id.org/kuopio-graph/id/"
 ONTOLOGY = "https://w3id.org/kuopio-graph/ontology/"
@@ -538,3 +540,84 @@ def test_queries_follow_another_base(settings: Settings) -> None:
     rows = answer(load(rebased), query)
     slugs = ("who-european-healthy-cities", "iclei", "xarxa-fp", "municipal-climate-campaign")
     assert {row["network"] for row in rows} == {f"{base}id/network/{slug}" for slug in slugs}
+
+
+# --- Distances ------------------------------------------------------------------------------
+
+
+def point(store: GraphStore, place: str) -> tuple[float, float]:
+    """A place's latitude and longitude, as the data gives them (wgs:lat, wgs:long)."""
+    (row,) = store.select(
+        "SELECT ?lat ?long WHERE { ?place wgs:lat ?lat ; wgs:long ?long }",
+        {"place": ox.NamedNode(place)},
+    )
+    return float(row["lat"].value), float(row["long"].value)
+
+
+def test_partners_by_country_measure_from_kuopio(
+    queries: dict[str, NamedQuery], store: GraphStore
+) -> None:
+    """Each distance is the one from Kuopio's point to the partner's place, computed here from
+    the places' latitudes and longitudes."""
+    rows = answer(store, queries["partners-by-country"])
+    kuopio = point(store, iri("place/kuopio"))
+    for row in rows:
+        assert row["place"] is not None and row["distance_km"] is not None
+        expected = haversine_km(kuopio, point(store, row["place"]))
+        assert int(row["distance_km"]) == round(expected), row["partner"]
+    assert {
+        (iri("organisation/bodo"), iri("place/bodo"), "789"),
+        (iri("organisation/svendborg"), iri("place/svendborg"), "1303"),
+        (iri("organisation/castrop-rauxel"), iri("place/castrop-rauxel"), "1744"),
+        (ICLEI, iri("place/bonn"), "1827"),
+    } <= project(rows, ("partner", "place", "distance_km"))
+    # Gera and the EU office's Brussels have no point: no cited page names their country.
+    assert not {iri("organisation/gera"), OFFICE} & {row["partner"] for row in rows}
+    # Only partners abroad, each at its own town (not also at its country), once.
+    assert not any(row["place"] == iri("place/kuopio") for row in rows)
+    partners = [row["partner"] for row in rows]
+    assert len(partners) == len(set(partners))
+
+
+def test_nearest_and_farthest_are_the_ends_of_partners_by_country(
+    queries: dict[str, NamedQuery], store: GraphStore
+) -> None:
+    every = answer(store, queries["partners-by-country"])
+    ends = answer(store, queries["nearest-and-farthest-partners"])
+    distances = [int(row["distance_km"] or 0) for row in every]
+    nearest = {row["partner"] for row in every if int(row["distance_km"] or 0) == min(distances)}
+    farthest = {row["partner"] for row in every if int(row["distance_km"] or 0) == max(distances)}
+    assert {(row["end"], row["partner"]) for row in ends} == {
+        ("nearest", partner) for partner in nearest
+    } | {("farthest", partner) for partner in farthest}
+
+
+def test_partners_within_1500_km(queries: dict[str, NamedQuery], store: GraphStore) -> None:
+    every = answer(store, queries["partners-by-country"])
+    within = answer(store, queries["partners-within-1500-km"])
+    assert {row["partner"] for row in within} == {
+        row["partner"] for row in every if int(row["distance_km"] or 0) <= 1500
+    }
+    names = {row["partner"] for row in within}
+    assert {iri("organisation/bodo"), iri("organisation/svendborg")} <= names
+    assert iri("organisation/castrop-rauxel") not in names  # 1,744 km
+    assert [row["distance_km"] for row in within] == sorted(
+        (row["distance_km"] for row in within), key=lambda km: int(km or 0)
+    )
+
+
+def test_network_seats_come_with_points_a_map_can_show(
+    queries: dict[str, NamedQuery], store: GraphStore
+) -> None:
+    result = store.query(queries["network-seats"].text)
+    assert isinstance(result.answer, ox.QuerySolutions)
+    rows = [dict(zip(result.variables, row, strict=True)) for row in result.answer]
+    (bonn,) = [row for row in rows if row["network"] == ox.NamedNode(ICLEI)]
+    assert bonn["seat"] == ox.NamedNode(iri("place/bonn"))
+    assert bonn["point"] == ox.Literal(
+        "POINT(7.09549 50.73438)",
+        datatype=ox.NamedNode("http://www.opengis.net/ont/geosparql#wktLiteral"),
+    )
+    assert bonn["distance_km"] == ox.Literal(
+        "1827", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import threading
 import time
 import urllib.error
@@ -31,6 +32,7 @@ import pyoxigraph as ox
 
 from ..errors import (
     KuopioGraphError,
+    QueryNotSupported,
     QuerySyntaxError,
     StoreFailed,
     StoreTimeout,
@@ -55,6 +57,13 @@ UNAVAILABLE_STATUSES = {429, 502, 503}
 TIMEOUT_STATUSES = {408, 504}
 VIRTUOSO_TIMED_OUT = b"Virtuoso S1T00"
 """How Virtuoso's 500 answer begins when a query ran past its MaxQueryExecutionTime."""
+UNKNOWN_FUNCTION = re.compile(
+    rb"SR185: Undefined procedure (?:[^.\s]+\.){2}(?P<virtuoso>\S+?)\.?\s"
+    rb"|custom function <(?P<oxigraph>[^>\s]+)> is not supported"
+)
+"""How a store says that it does not have a function a query calls: Virtuoso 7 looks an IRI
+called as a function up as an SQL procedure (``DB.DBA.<iri>``) and answers 500; Oxigraph's
+server answers 500 (0.5) or 400 with its parser's words."""
 VIRTUOSO_BLANK_NODE = b"<bnode>nodeID://"
 """How Virtuoso begins a blank node in XML results: ``nodeID://b1`` is ``_:b1``. (Within XML
 text ``<`` is always escaped, so this is markup wherever it appears.)"""
@@ -127,11 +136,21 @@ class Connection:
 def refusal(status: int, body: bytes = b"", update: bool = False) -> KuopioGraphError:
     """The library's error for an HTTP error status of the store (to an ``update``, or a
     query). Its body is passed on only where it says what is wrong with the client's query (a
-    400); otherwise it may hold the store's internals."""
+    400); otherwise it may hold the store's internals, and only the name of a function the
+    store does not have is taken from it."""
     if update and status in (404, 405):
         return StoreFailed(
             f"the store takes no updates there (HTTP {status}): name its update endpoint with"
             " --update (Virtuoso's is …/sparql-auth)"
+        )
+    unknown = None if update else UNKNOWN_FUNCTION.search(body)
+    function = (
+        (unknown["virtuoso"] or unknown["oxigraph"]).decode("utf-8", "replace") if unknown else ""
+    )
+    if ":" in function:  # an IRI, not one of the store's own procedures
+        return QueryNotSupported(
+            f"the store does not support the function <{function}>: a query can call only the"
+            " functions the store evaluates, which the service description at /sparql lists"
         )
     if status == 400 and not update:
         detail = " ".join(body.decode("utf-8", "replace").split())[:ERROR_DETAIL]
