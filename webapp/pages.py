@@ -40,9 +40,9 @@ from .state import served, service_root
 blueprint = Blueprint("pages", __name__)
 
 HOME_LIST_LENGTH = 50
+"""The most items a home-page list shows, however large the graph."""
 SHORT_QUOTATION = 200
 """How many characters of quotation a statement's source shows open; longer ones are folded."""
-"""The most items a home-page list shows, however large the graph."""
 
 FEATURED = (
     "networks-and-contacts",
