@@ -11,6 +11,7 @@ knows, as a query's functions are checked here before the store sees them (Virtu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -136,6 +137,19 @@ class Evaluated:
 
     functions: tuple[str, ...]
     aggregates: tuple[str, ...]
+
+    def answer(self, query: str) -> bool:
+        """Whether every GeoSPARQL function and aggregate ``query`` names is evaluated."""
+        return called(query) <= {*self.functions, *self.aggregates}
+
+
+CALL = re.compile(r"(?:\bgeof:|<http://www\.opengis\.net/def/function/geosparql/)(\w+)")
+"""A call of a GeoSPARQL function or aggregate, by its prefixed name or its full IRI."""
+
+
+def called(query: str) -> set[str]:
+    """The IRIs of the GeoSPARQL functions and aggregates ``query``'s text names."""
+    return {GEOF + name for name in CALL.findall(query)}
 
 
 def evaluated(store: Store) -> Evaluated:

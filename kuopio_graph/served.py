@@ -190,6 +190,14 @@ class ServedDataset:
         """The GeoSPARQL functions the store evaluates, asked of it on first use."""
         return evaluated(self.store)
 
+    @cached_property
+    def answerable_queries(self) -> dict[str, NamedQuery]:
+        """The example queries the store can answer: not those that call a GeoSPARQL function
+        it lacks (Virtuoso has none), which would only ever answer 400."""
+        return {
+            name: query for name, query in self.queries.items() if self.geosparql.answer(query.text)
+        }
+
     @property
     def _day(self) -> date:
         return self.modified.date()

@@ -468,6 +468,24 @@ def test_the_example_distances_over_each_store(
                 assert f"<{GEOF}distance>" in answers[1].get_data(as_text=True), name
             else:
                 assert solutions(answers[1].data) == solutions(answers[0].data), name
+        # The query page offers only the examples the store can answer.
+        offered = [
+            {
+                href.partition("example=")[2].split("&")[0]
+                for href in client.get("/sparql?lang=en", headers={"Accept": "text/html"})
+                .get_data(as_text=True)
+                .split('href="')
+                if "example=" in href.split('"')[0]
+            }
+            for client in (mine, theirs.test_client())
+        ]
+        measuring = {name.removesuffix(".rq") for name in MEASURING}
+        assert measuring <= offered[0]
+        if isinstance(server, Virtuoso):
+            assert not measuring & offered[1]
+            assert offered[1] == offered[0] - measuring
+        else:
+            assert offered[1] == offered[0]
         remote_store = RemoteStore(base, endpoint)
         with pytest.raises(QueryNotSupported, match=f"function <{GEOF}buffer>"):
             remote_store.request(BUFFER, SOLUTIONS, [], [], time.monotonic() + 10)

@@ -91,7 +91,11 @@ def home() -> BaseResponse:
         city_label=best_label(labels(store, [city]).get(city, {}), language) or city,
         map=city_map(language),
         triples=len(store),
-        examples=[publication.queries[name] for name in FEATURED if name in publication.queries],
+        examples=[
+            publication.answerable_queries[name]
+            for name in FEATURED
+            if name in publication.answerable_queries
+        ],
         alternates=VOID_FORMS,
         markup=dataset_markup(publication.catalogue(service_root()), publication.settings.base),
     )

@@ -264,7 +264,7 @@ def query_page(query: str | None) -> Response:
         if table
         else None,
         max_results=publication.settings.max_results,
-        examples=publication.queries.values(),
+        examples=publication.answerable_queries.values(),
         example_name=request.args.get("example") if query is not None else None,
         error=error,
         share_link=share_link(query),
