@@ -273,6 +273,8 @@ def places_command(
     from .places import Gazetteer, PlacesUnavailable, graph_places, match_all, report, write_sources
 
     settings = settings_from_options(paths, base, config, bundled)
+    if write and not settings.data:
+        raise click.UsageError("--write writes into the bundled data/ folder: drop --no-bundled")
     try:
         matches = match_all(graph_places(settings), Gazetteer())
     except (LoadError, PlacesUnavailable) as error:

@@ -184,10 +184,6 @@ class Gazetteer:
             "region": [],
         }
 
-    def country(self, code: str) -> Feature | None:
-        """The country whose ISO 3166-1 alpha-2 code is ``code``."""
-        return next((f for f in self.features["country"] if f.country_code == code), None)
-
 
 def _city(record: Mapping[str, Any]) -> Feature:
     quoted = {key: record[key] for key in ("geonameid", "name", "latitude", "longitude")}
@@ -332,7 +328,7 @@ def _one(place: Place, candidates: list[Feature], agreement: str) -> Match:
 
 def graph_places(settings: Settings) -> Store:
     """The graph without the folders this module writes."""
-    generated = {settings_root / slug for settings_root in settings.data for slug in GENERATED}
+    generated = {root / slug for root in settings.data for slug in GENERATED}
     files = [
         source
         for source in discover(settings)
