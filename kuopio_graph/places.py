@@ -277,8 +277,7 @@ def match_all(store: Store, gazetteer: Gazetteer) -> list[Match]:
     against the country each is in."""
     found = places(store)
     countries = {
-        match.place.iri: match
-        for match in (match(p, gazetteer, {}) for p in found if p.kind == "country")
+        country.iri: match(country, gazetteer, {}) for country in found if country.kind == "country"
     }
     return [
         countries[p.iri] if p.kind == "country" else match(p, gazetteer, countries) for p in found
