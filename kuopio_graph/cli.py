@@ -52,6 +52,16 @@ def dataset_options(command: F) -> F:
     return command
 
 
+report_format = click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+"""The ``--format`` of a command that reports: text for people, JSON for tools."""
+
+
 def settings_from_options(
     paths: tuple[Path, ...], base: str | None, config: Path | None, bundled: bool
 ) -> Settings:
@@ -90,13 +100,7 @@ def command_line() -> None:
     type=click.Path(exists=True, path_type=Path),
     help="Shapes to use instead of the bundled shapes/.",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@report_format
 @click.option(
     "--lang",
     type=click.Choice(["en", "fi"]),
@@ -222,13 +226,7 @@ def export_command(
 @command_line.command(name="stats")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @dataset_options
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@report_format
 def stats_command(
     paths: tuple[Path, ...],
     base: str | None,
@@ -248,13 +246,7 @@ def stats_command(
 @command_line.command(name="places")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @dataset_options
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@report_format
 @click.option(
     "--write",
     is_flag=True,
@@ -372,13 +364,7 @@ def sources_group() -> None:
     metavar="SLUG",
     help="Check only this source, id/source/SLUG (repeat for more; default: every source).",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@report_format
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
