@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
+from functools import partial
 from importlib.metadata import metadata
 from typing import IO, Any
 from urllib.parse import SplitResult, urlsplit
@@ -238,7 +239,8 @@ def _port(address: SplitResult) -> int | None:
 
 
 class _Connection(http.client.HTTPConnection):
-    """An HTTP connection that its visit's deadline cuts off."""
+    """An HTTP connection that its visit's deadline cuts off (and, as the base of
+    :class:`_TLSConnection`, an HTTPS one, once its TLS handshake is done)."""
 
     def __init__(self, host: str, *, visit: _Visit, **options: Any) -> None:
         super().__init__(host, **options)
@@ -249,16 +251,8 @@ class _Connection(http.client.HTTPConnection):
         self._visit.watch(self.sock)
 
 
-class _TLSConnection(http.client.HTTPSConnection):
+class _TLSConnection(_Connection, http.client.HTTPSConnection):
     """An HTTPS connection that its visit's deadline cuts off."""
-
-    def __init__(self, host: str, *, visit: _Visit, **options: Any) -> None:
-        super().__init__(host, **options)
-        self._visit = visit
-
-    def connect(self) -> None:
-        super().connect()
-        self._visit.watch(self.sock)
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
@@ -267,12 +261,7 @@ class _HTTPHandler(urllib.request.HTTPHandler):
         self._visiting = visiting
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        visit = self._visiting()
-
-        def connection(host: str, **options: Any) -> http.client.HTTPConnection:
-            return _Connection(host, visit=visit, **options)
-
-        return self.do_open(connection, req)
+        return self.do_open(partial(_Connection, visit=self._visiting()), req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
@@ -283,11 +272,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         visit = self._visiting()
-
-        def connection(host: str, **options: Any) -> http.client.HTTPConnection:
-            return _TLSConnection(host, visit=visit, **options)
-
-        return self.do_open(connection, req, context=self._tls)
+        return self.do_open(partial(_TLSConnection, visit=visit), req, context=self._tls)
 
 
 class _SiteRedirects(urllib.request.HTTPRedirectHandler):
