@@ -69,6 +69,15 @@ def quotations_by_source(page: Page) -> list[tuple[set[str], list[Element]]]:
     ]
 
 
+def first_quotation(page: Page, source: str) -> Element:
+    """The first quotation from ``source`` beside a statement of ``page``."""
+    return next(
+        quotation
+        for quotation in statements(page).iter("details", class_="quotation")
+        if quotation.attrs["data-source"] == source
+    )
+
+
 def shown_and_besides(quotation: Element) -> tuple[list[Element], list[Element]]:
     """The quotations shown in a fold, and the other versions folded inside it."""
     versions = [
@@ -133,11 +142,7 @@ def test_a_danish_page_is_quoted_in_the_page_language_where_a_rendering_exists(
     folded: set[tuple[str, str]],
 ) -> None:
     quoted = passages[SVENDBORG][FYENS]
-    (quotation, *_) = [
-        q
-        for q in statements(page(client, SVENDBORG, language)).iter("details", class_="quotation")
-        if q.attrs["data-source"] == FYENS
-    ]
+    quotation = first_quotation(page(client, SVENDBORG, language), FYENS)
     shown, besides = shown_and_besides(quotation)
     assert {q.attrs["lang"] for q in shown} == {shown_language}
     index = 2 if shown_language == "en" else 0
@@ -168,11 +173,7 @@ def test_the_primary_source_is_quoted_in_finnish_and_rendered_in_english(
         ("fi", finnish, english),
         ("en", english | unrendered, finnish - unrendered),
     ):
-        (quotation,) = [
-            q
-            for q in statements(page(client, XARXA, language)).iter("details", class_="quotation")
-            if q.attrs["data-source"] == PRIMARY
-        ][:1]
+        quotation = first_quotation(page(client, XARXA, language), PRIMARY)
         shown, besides = shown_and_besides(quotation)
         assert {(q.attrs["lang"], q.text) for q in shown} == expected_shown
         assert {(q.attrs["lang"], q.text) for q in besides} == expected_besides
