@@ -274,6 +274,12 @@ def test_shape_iri_leads_to_its_documentation(client: FlaskClient, shapes: Graph
     assert response.headers["Location"].endswith(f"/shapes#{name}")
 
 
+def test_shape_iri_keeps_the_language_chosen(client: FlaskClient) -> None:
+    response = client.get("/shapes/LabelShape?lang=fi")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/shapes?lang=fi#LabelShape")
+
+
 # The validation report
 
 

@@ -244,7 +244,7 @@ def link_keeping_language(path: str, arguments: dict[str, str]) -> str:
     chosen = explicit_language()
     if chosen:
         arguments = {**arguments, "lang": chosen}
-    return f"{path}?{urlencode(arguments)}"
+    return f"{path}?{urlencode(arguments)}" if arguments else path
 
 
 def text(key: str, language: str) -> str:

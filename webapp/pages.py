@@ -125,7 +125,7 @@ def shape(name: str) -> BaseResponse:
     """A shape's IRI leads to its entry in the shapes documentation."""
     if not name.replace("-", "").replace("_", "").isalnum():
         abort(404)
-    return redirect(f"/shapes#{name}", code=303)
+    return redirect(f"{link_keeping_language('/shapes', {})}#{name}", code=303)
 
 
 def resource(path: str) -> Response:
