@@ -11,7 +11,7 @@ VIRTUOSO ?= /usr/bin/virtuoso-t
 EDITOR_FILES := node_modules/@zazuko/yasqe/build/yasqe.min.js node_modules/@zazuko/yasqe/build/yasqe.min.css
 ATLAS_FILES := node_modules/world-atlas/countries-110m.json node_modules/world-atlas/LICENSE
 
-.PHONY: run test lint vendor
+.PHONY: run test lint vendor favicon
 
 $(BIN)/kuopio-graph: pyproject.toml
 	python3 -m venv $(VENV)
@@ -62,3 +62,8 @@ vendor: $(NODE_PACKAGES)
 	mkdir -p webapp/static/vendor/yasqe webapp/static/vendor/world-atlas
 	cp $(EDITOR_FILES) webapp/static/vendor/yasqe/
 	cp $(ATLAS_FILES) webapp/static/vendor/world-atlas/
+
+# Render the site's icon (webapp/static/favicon.svg) into favicon.ico beside it, with Chromium;
+# run after changing the drawing.
+favicon: $(BIN)/kuopio-graph $(CHROMIUM)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/favicon.py

@@ -19,6 +19,7 @@ from . import (
     completion,
     dataset,
     errors,
+    favicon,
     members,
     pages,
     relationship_map,
@@ -77,6 +78,7 @@ def create_app(
         relationships.blueprint,
         relationship_map.blueprint,
         completion.blueprint,
+        favicon.blueprint,
     ):
         app.register_blueprint(blueprint)
     app.context_processor(template_helpers)
