@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pyoxigraph as ox
 import pytest
 from browser_helpers import (
     CHROMIUM,
@@ -28,12 +29,23 @@ from browser_helpers import (
     screenshots_folder,
     select_variables,
 )
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from servers import Service, start_service, stop_service
 
+from kuopio_graph import DEFAULT_BASE, Settings, load
 from kuopio_graph.queries import NamedQuery, parse_named_query
+from webapp import create_app
 from webapp.i18n import LANGUAGES, text
 
+BUNDLED = Settings(
+    ontology=(ROOT / "ontology",),
+    data=(ROOT / "data",),
+    shapes=(ROOT / "shapes",),
+    queries=(ROOT / "queries",),
+)
+"""The bundled data, whatever the working directory."""
 CITY = "/id/organisation/city-of-kuopio"
 ICLEI = "/id/network/iclei"
 URBAN_ENVIRONMENT = "/id/service-area/urban-environment"
@@ -69,21 +81,76 @@ PAGES = {
     "home": PageType("/"),
     "city": PageType(CITY, PICTURE),
     "network": PageType(ICLEI, PICTURE),
+    "place": PageType("/id/place/svendborg", MAP),
     "relationships": PageType("/relationships?iri={base}id/organisation/city-of-kuopio", PICTURE),
-    "ontology-class": PageType("/ontology/ServiceArea"),
+    "map": PageType("/map", MAP),
     "search": PageType("/search?q=iclei", "ol.results"),
+    "search-no-hits": PageType("/search?q=zzqxw"),
     "query": PageType("/sparql", EDITOR),
     "query-results": PageType(f"/sparql?example={EXAMPLE}", EDITOR),
     "query-map": PageType("/sparql?" + urlencode({"query": POINTS}), MAP),
-    "map": PageType("/map", MAP),
-    "place": PageType("/id/place/svendborg", MAP),
+    "query-error": PageType(
+        "/sparql?" + urlencode({"query": "SELECT ?x WHERE {"}), "#query-error", 400
+    ),
+    "members": PageType(
+        "/members?class={base}ontology/ServiceArea", f"main a[href^='{URBAN_ENVIRONMENT}']"
+    ),
     "ontology": PageType("/ontology"),
-    "not-found": PageType("/id/organisation/no-such-organisation", status=404),
-    "validation": PageType("/validation"),
+    "ontology-class": PageType("/ontology/ServiceArea"),
     "shapes": PageType("/shapes"),
+    "shape": PageType("/shapes/LabelShape", "section#LabelShape h2"),
+    "validation": PageType("/validation"),
+    "void": PageType("/.well-known/void"),
+    "not-found": PageType("/id/organisation/no-such-organisation", status=404),
 }
+"""Every kind of page the service serves but a resource's (see :data:`RESOURCE_PAGES`)."""
+NOT_PAGES = {
+    "dataset.dump": "the dumps, files to download",
+    "dataset.sitemap": "the sitemap, XML for crawlers",
+    "relationship_map.base_map_image": "the map's countries, an SVG image the pages include",
+    "completion.resources": "the query editor's completions, JSON",
+    "completion.vocabulary": "the query editor's completions, JSON",
+    "favicon.icon": "the site's icon",
+    "favicon.drawing": "the site's icon",
+    "static": "scripts, the stylesheet and the editor's files",
+}
+"""The app's routes that answer no page, with what they answer instead."""
+
+
+def resource_kind(path: str) -> str:
+    """The kind of resource at ``/id/…``, by the shape of its path: the first segment, and a
+    ``/…`` for each segment below the second (a passage is ``source/…``)."""
+    first, *rest = path.removeprefix("/id/").split("/")
+    return first + "/…" * (len(rest) - 1)
+
+
+def resource_pages() -> dict[str, PageType]:
+    """A page of one resource of each kind in the bundled data (the first of its kind in
+    order), but the kinds :data:`PAGES` visits already."""
+    store = load(BUNDLED)
+    prefix = f"{store.base}id/"
+    paths = sorted(
+        "/id/" + row["resource"].value.removeprefix(prefix)
+        for row in store.select(RESOURCES, {"prefix": ox.Literal(prefix)})
+    )
+    visited = {resource_kind(page.path) for page in PAGES.values() if page.path.startswith("/id/")}
+    found: dict[str, PageType] = {}
+    for path in paths:
+        kind = resource_kind(path)
+        if kind not in visited:
+            found.setdefault(f"resource:{kind}", PageType(path))
+    return found
+
+
+RESOURCES = """SELECT DISTINCT ?resource WHERE {
+  ?resource ?property ?value FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), ?prefix))
+}"""
+RESOURCE_PAGES = resource_pages()
+"""One resource's page of each kind the data has, beside those in :data:`PAGES`: a kind of
+resource added to the data is visited with no change here."""
+ALL_PAGES = {**PAGES, **RESOURCE_PAGES}
 MAIN_PAGES = ["home", "city", "query-results", "map"]
-"""The pages tried on a phone and photographed."""
+"""The pages photographed."""
 MAPPED_PAGES = ["home", "city"]
 """The pages whose map is photographed on its own."""
 
@@ -162,9 +229,17 @@ def visit(page: Page, path: str, status: int = 200) -> None:
 
 
 def visit_whole(page: Page, kind: PageType, lang: str, base: str) -> None:
-    """Go to a page of ``kind`` in ``lang`` and wait until it is whole."""
+    """Go to a page of ``kind`` in ``lang`` and wait until it is whole: what shows once it is
+    whole shows, and every part a script loads has come (or is gone, having failed)."""
     visit(page, localised(kind.path.format(base=base), lang), kind.status)
     expect(page.locator(kind.ready).first).to_be_visible()
+    page.wait_for_function(LOADED)
+
+
+LOADED = """() => [...document.querySelectorAll("[data-relationships]")]
+  .every(holder => holder.children.length > 0)"""
+"""Whether every part of the page that a script fills in (a picture of relationships) is
+there; one that failed to load is removed."""
 
 
 def wait_for(page: Page, path: str, argument: str | None = None) -> None:
@@ -210,40 +285,124 @@ def fail_on(*reports: str) -> None:
 # runs it again much faster than a fresh one)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_is_accessible(page: Page, service: Service, name: str) -> None:
-    """Each page type, in Finnish and in English, breaks no WCAG 2.1 A/AA rule that axe-core
-    checks."""
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_page_is_accessible(open_page: OpenPage, service: Service, name: str, device: str) -> None:
+    """Each kind of page, in Finnish and in English, at a desktop's and a phone's width, breaks
+    no WCAG 2.1 A/AA rule that axe-core checks; and nothing but scroll boxes (tables, the
+    picture, listings) scrolls sideways (WCAG 1.4.10 Reflow, which axe-core leaves out)."""
+    page = open_page(viewport=DEVICES[device])
     reports = []
     for lang in LANGUAGES:
-        visit_whole(page, PAGES[name], lang, service.url)
+        visit_whole(page, ALL_PAGES[name], lang, service.url)
         expect(page.locator("html")).to_have_attribute("lang", lang)
-        reports.append(axe_report(page))
-    fail_on(*reports)
-
-
-def test_members_page_is_accessible(page: Page) -> None:
-    """A class's members page, reached from the class's own page, is accessible too."""
-    reports = []
-    for lang in LANGUAGES:
-        visit(page, localised("/ontology/ServiceArea", lang))
-        page.locator("p.members-link a").click()
-        wait_for(page, "/members", "class")
-        expect(page.locator(f"main a[href^='{URBAN_ENVIRONMENT}']")).to_be_visible()
-        reports.append(axe_report(page))
-    fail_on(*reports)
-
-
-@pytest.mark.parametrize("name", MAIN_PAGES)
-def test_page_is_accessible_on_a_phone(open_page: OpenPage, service: Service, name: str) -> None:
-    """At a phone's width the main pages are as accessible, and nothing but scroll boxes
-    (tables, the picture) scrolls sideways (WCAG 1.4.10 Reflow, which axe-core leaves out)."""
-    page = open_page(viewport=PHONE)
-    reports = []
-    for lang in LANGUAGES:
-        visit_whole(page, PAGES[name], lang, service.url)
         reports.extend([axe_report(page), overflow_report(page)])
     fail_on(*reports)
+
+
+SCROLLABLE = """() => [...document.querySelectorAll("body *")]
+  .filter(element => ["auto", "scroll"].includes(getComputedStyle(element).overflowX)
+    && element.scrollWidth > element.clientWidth)
+  .map((element, index) => {
+    element.dataset.scrollable = index;
+    return element.outerHTML.slice(0, 80);
+  })"""
+"""Mark every region that scrolls sideways now; their openings."""
+FOCUSED = "() => document.activeElement.dataset.scrollable ?? null"
+MOST_TABS = 300
+"""More Tab presses than any page has stops before its last scroll box."""
+
+
+@pytest.mark.parametrize("name", ["void", "home", "city", "map"])
+def test_scroll_boxes_are_reached_and_scrolled_by_keyboard(
+    open_page: OpenPage, name: str, service: Service
+) -> None:
+    """At a phone's width, Tab reaches every region that scrolls sideways, and the arrow key
+    then scrolls it (WCAG 2.1.1 Keyboard)."""
+    page = open_page(viewport=PHONE)
+    visit_whole(page, ALL_PAGES[name], "en", service.url)
+    regions = page.evaluate(SCROLLABLE)
+    assert regions, f"nothing scrolls sideways on {name} at {PHONE['width']} px"
+    for index, opening in enumerate(regions):
+        region = page.locator(f"[data-scrollable='{index}']")
+        for _ in range(MOST_TABS):
+            page.keyboard.press("Tab")
+            if page.evaluate(FOCUSED) == str(index):
+                break
+        else:
+            pytest.fail(f"Tab never reaches {opening}")
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        # Chromium scrolls by keyboard smoothly: the box gets there over a few frames.
+        try:
+            page.wait_for_function(
+                "element => element.scrollLeft > 0", arg=region.element_handle(), timeout=3000
+            )
+        except PlaywrightTimeout:
+            pytest.fail(f"the arrow key does not scroll {opening}")
+
+
+def unvisited_routes(app: Flask) -> set[str]:
+    """The endpoints of ``app`` that neither a page the accessibility test visits reaches nor
+    :data:`NOT_PAGES` names."""
+    routes = app.url_map.bind("localhost")
+    visited = {
+        routes.match(urlsplit(page.path.format(base=DEFAULT_BASE)).path)[0]
+        for page in ALL_PAGES.values()
+    }
+    return {rule.endpoint for rule in app.url_map.iter_rules()} - visited - NOT_PAGES.keys()
+
+
+@pytest.fixture
+def fresh_app() -> Flask:
+    """An app of its own over the bundled data, in this process, for a test to change."""
+    return create_app(BUNDLED, config={"TESTING": True})
+
+
+def test_every_route_has_its_pages_visited(fresh_app: Flask) -> None:
+    """Every route of the app is one whose pages the accessibility test visits, or one that
+    answers no page."""
+    assert unvisited_routes(fresh_app) == set()
+    endpoints = {rule.endpoint for rule in fresh_app.url_map.iter_rules()}
+    assert NOT_PAGES.keys() <= endpoints, "routes said to answer no page are not in the app"
+
+
+def test_a_route_added_without_a_visited_page_is_found(fresh_app: Flask) -> None:
+    fresh_app.add_url_rule("/new-page", "new_page", lambda: "a new page")
+    assert unvisited_routes(fresh_app) == {"new_page"}
+
+
+def test_every_kind_of_resource_has_its_page_visited() -> None:
+    """The issue's list of resources, among the kinds the accessibility test visits."""
+    kinds = {
+        resource_kind(page.path) for page in ALL_PAGES.values() if page.path.startswith("/id/")
+    }
+    named = {"organisation", "network", "place", "theme", "source", "source/…", "partnership"}
+    assert named <= kinds
+
+
+def test_class_page_leads_to_its_members(page: Page) -> None:
+    """A class's page links to the page of its members, which lists them."""
+    visit(page, localised("/ontology/ServiceArea", "en"))
+    page.locator("p.members-link a").click()
+    wait_for(page, "/members", "class")
+    expect(page.locator(f"main a[href^='{URBAN_ENVIRONMENT}']")).to_be_visible()
+
+
+def test_favicon(page: Page, service: Service) -> None:
+    """Every page names its icon, as SVG and as ICO, and both answer, to be kept for long."""
+    visit(page, "/")
+    icons = page.locator("link[rel=icon]")
+    expect(icons).to_have_count(2)
+    for href, media_type in (
+        ("/favicon.ico", "image/vnd.microsoft.icon"),
+        ("/favicon.svg", "image/svg+xml"),
+    ):
+        expect(page.locator(f"link[rel=icon][href='{href}']")).to_have_count(1)
+        response = page.request.get(href)
+        assert response.status == 200, href
+        assert response.headers["content-type"].startswith(media_type)
+        assert "max-age=2592000" in response.headers["cache-control"]
 
 
 # Screenshots
