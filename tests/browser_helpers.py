@@ -100,11 +100,13 @@ def axe_report(page: Page) -> str:
     """What axe-core finds against WCAG 2.1 A and AA on the page as it is now: each rule
     broken, its help, and where, with the offending HTML; empty if nothing."""
     assert AXE.is_file(), f"no axe-core at {AXE}: run `npm ci` in {ROOT}"
-    page.add_script_tag(path=AXE)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):  # once per page load
+        page.add_script_tag(path=AXE)
     violations: list[dict[str, Any]] = page.evaluate(AXE_RUN, WCAG_TAGS)["violations"]
     if not violations:
         return ""
-    lines = [f"{len(violations)} accessibility rule(s) broken on {page.url}:"]
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    lines = [f"{len(violations)} accessibility rule(s) broken on {page.url} at {width} px:"]
     for violation in violations:
         lines.append(
             f"- {violation['id']} ({violation['impact']}): {violation['help']}"

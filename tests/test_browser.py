@@ -117,6 +117,12 @@ NOT_PAGES = {
 """The app's routes that answer no page, with what they answer instead."""
 
 
+RESOURCES = """SELECT DISTINCT ?resource WHERE {
+  ?resource ?property ?value FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), ?prefix))
+}"""
+"""Every resource the data describes under ``?prefix``."""
+
+
 def resource_kind(path: str) -> str:
     """The kind of resource at ``/id/…``, by the shape of its path: the first segment, and a
     ``/…`` for each segment below the second (a passage is ``source/…``)."""
@@ -142,9 +148,6 @@ def resource_pages() -> dict[str, PageType]:
     return found
 
 
-RESOURCES = """SELECT DISTINCT ?resource WHERE {
-  ?resource ?property ?value FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), ?prefix))
-}"""
 RESOURCE_PAGES = resource_pages()
 """One resource's page of each kind the data has, beside those in :data:`PAGES`: a kind of
 resource added to the data is visited with no change here."""
@@ -228,18 +231,18 @@ def visit(page: Page, path: str, status: int = 200) -> None:
     assert response.status == status, f"{path}: {response.status}"
 
 
+LOADED = """() => [...document.querySelectorAll("[data-relationships]")]
+  .every(holder => holder.children.length > 0)"""
+"""Whether every part of the page that a script fills in (a picture of relationships) is
+there; one that failed to load is removed."""
+
+
 def visit_whole(page: Page, kind: PageType, lang: str, base: str) -> None:
     """Go to a page of ``kind`` in ``lang`` and wait until it is whole: what shows once it is
     whole shows, and every part a script loads has come (or is gone, having failed)."""
     visit(page, localised(kind.path.format(base=base), lang), kind.status)
     expect(page.locator(kind.ready).first).to_be_visible()
     page.wait_for_function(LOADED)
-
-
-LOADED = """() => [...document.querySelectorAll("[data-relationships]")]
-  .every(holder => holder.children.length > 0)"""
-"""Whether every part of the page that a script fills in (a picture of relationships) is
-there; one that failed to load is removed."""
 
 
 def wait_for(page: Page, path: str, argument: str | None = None) -> None:
@@ -285,17 +288,20 @@ def fail_on(*reports: str) -> None:
 # runs it again much faster than a fresh one)
 
 
-@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", ALL_PAGES)
-def test_page_is_accessible(open_page: OpenPage, service: Service, name: str, device: str) -> None:
-    """Each kind of page, in Finnish and in English, at a desktop's and a phone's width, breaks
-    no WCAG 2.1 A/AA rule that axe-core checks; and nothing but scroll boxes (tables, the
-    picture, listings) scrolls sideways (WCAG 1.4.10 Reflow, which axe-core leaves out)."""
-    page = open_page(viewport=DEVICES[device])
+def test_page_is_accessible(open_page: OpenPage, service: Service, name: str) -> None:
+    """Each kind of page, in Finnish and in English, at a desktop's and then a phone's width,
+    breaks no WCAG 2.1 A/AA rule that axe-core checks; and at the phone's width nothing but
+    scroll boxes (tables, the picture, listings) scrolls sideways (WCAG 1.4.10 Reflow, which
+    axe-core leaves out)."""
+    page = open_page(viewport=DESKTOP)
     reports = []
     for lang in LANGUAGES:
+        page.set_viewport_size(DESKTOP)
         visit_whole(page, ALL_PAGES[name], lang, service.url)
         expect(page.locator("html")).to_have_attribute("lang", lang)
+        reports.append(axe_report(page))
+        page.set_viewport_size(PHONE)
         reports.extend([axe_report(page), overflow_report(page)])
     fail_on(*reports)
 
@@ -373,7 +379,8 @@ def test_a_route_added_without_a_visited_page_is_found(fresh_app: Flask) -> None
 
 
 def test_every_kind_of_resource_has_its_page_visited() -> None:
-    """The issue's list of resources, among the kinds the accessibility test visits."""
+    """Organisations, networks, places, concepts, sources, passages and partnerships are among
+    the kinds of resource the accessibility test visits."""
     kinds = {
         resource_kind(page.path) for page in ALL_PAGES.values() if page.path.startswith("/id/")
     }
