@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkContext
 from pathlib import Path
 
 import psutil
@@ -36,6 +36,8 @@ from .run import environment
 
 ROUNDS = 5
 """How many times each query is timed on each store (the mean is reported)."""
+Runner = Callable[[str], object]
+"""Runs a query and reads its whole answer."""
 
 
 def private_memory() -> int:
@@ -43,13 +45,10 @@ def private_memory() -> int:
     return int(psutil.Process().memory_full_info().uss)
 
 
-Runner = Callable[[str], object]
-
-
 def touched(open_runner: Callable[[], Runner], queries: list[tuple[str, str]]) -> list[int]:
     """In a process forked from this one: its private memory once it has called
     ``open_runner``, then after each of ``queries`` (name, text) run by what that returned."""
-    context = ForkContext()
+    context = multiprocessing.get_context("fork")
     parent, child = context.Pipe()
     process = context.Process(target=_touch, args=(child, open_runner, queries))
     process.start()
@@ -125,7 +124,7 @@ def measure(size: int, seed: int) -> str:
     )  # fmt: skip
 
 
-def _all(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> object:
+def _all(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]) -> object:
     """Read every solution or triple of an answer (the engine evaluates lazily)."""
     return bool(answer) if isinstance(answer, ox.QueryBoolean) else sum(1 for _ in answer)
 

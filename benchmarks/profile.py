@@ -6,6 +6,8 @@ benchmark's mix, made unique as ``--unique`` makes it. The web side runs under c
 query processes' side is timed apart, and profiled, by running the same jobs here. The report
 splits a request into the web process's own work, the hop to a query process and back, and the
 query process's work (checking, running and serialising), and lists where each spends its time.
+It also times the engine alone on the same queries (pyoxigraph parsing, evaluating and
+serialising, with no check, cap or hop): the floor no server built on this engine goes under.
 
     python -m benchmarks.profile --size 10000 --requests 2000 --output benchmarks/results-profile.md
 """
