@@ -499,6 +499,13 @@ def ms(seconds: float | None) -> str:
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
+def show(report: str, output: Path | None) -> None:
+    """Print a report, and write it to ``output`` too if one is named."""
+    sys.stdout.write(report if report.endswith("\n") else report + "\n")
+    if output:
+        output.write_text(report, encoding="utf-8")
+
+
 def mib(size: int) -> str:
     """Bytes as MiB for a table."""
     return f"{size / MIB:.0f}"

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from kuopio_graph import Settings, load
 
-from .common import MIB, dataset, ms
+from .common import MIB, dataset, ms, show
 from .mix import MIX, Manifest
 from .run import environment
 
@@ -185,10 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="write the report here too")
     args = parser.parse_args(argv)
-    text = measure(args.size, args.seed)
-    sys.stdout.write(text)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    show(measure(args.size, args.seed), args.output)
     return 0
 
 

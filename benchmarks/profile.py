@@ -35,7 +35,7 @@ from kuopio_graph.formats import RDF_FORMATS, RESULT_FORMATS, find
 from kuopio_graph.store import GraphStore
 from webapp import create_app
 
-from .common import ms, percentile
+from .common import ms, percentile, show
 from .generate import generate
 from .mix import Manifest
 from .run import environment, mix_request
@@ -214,10 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="write the report here too")
     args = parser.parse_args(argv)
-    text = profile(args.size, args.requests, args.seed)
-    sys.stdout.write(text)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    show(profile(args.size, args.requests, args.seed), args.output)
     return 0
 
 

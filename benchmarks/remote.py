@@ -36,6 +36,7 @@ from .common import (
     p50_p99,
     percentile,
     run_load,
+    show,
     tool,
     wait_until,
 )
@@ -138,10 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {kind} | {p50_p99(embedded.latencies)} | {p50_p99(remote.latencies)}"
             f" | {ratio:.1f}× | {embedded.error_count + remote.error_count} |"
         )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.output:
-        args.output.write_text(text)
+    show("\n".join(lines) + "\n", args.output)
     return 0
 
 

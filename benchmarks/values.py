@@ -24,7 +24,7 @@ from kuopio_graph import Settings, load
 from kuopio_graph.resource import STATEMENTS
 from webapp import create_app
 
-from .common import ROOT, ms, percentile
+from .common import ROOT, ms, percentile, show
 from .run import environment
 
 ID = "https://w3id.org/kuopio-graph/id/"
@@ -107,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             *measure(size, args.repeat),
             "",
         ]
-    text = "\n".join(lines)
-    print(text)
-    if args.output:
-        args.output.write_text(text)
+    show("\n".join(lines), args.output)
     return 0
 
 
