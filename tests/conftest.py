@@ -4,9 +4,9 @@ the service running on loopback."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from bundled import BUNDLED
 from flask import Flask
 from flask.testing import FlaskClient
 from servers import Service, start_service, stop_service
@@ -14,18 +14,11 @@ from servers import Service, start_service, stop_service
 from kuopio_graph import GraphStore, Settings, load
 from webapp import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Settings for the bundled ontology, data and shapes, whatever the working directory."""
-    return Settings(
-        ontology=(ROOT / "ontology",),
-        data=(ROOT / "data",),
-        shapes=(ROOT / "shapes",),
-        queries=(ROOT / "queries",),
-    )
+    return BUNDLED
 
 
 @pytest.fixture(scope="session")

@@ -29,23 +29,17 @@ from browser_helpers import (
     screenshots_folder,
     select_variables,
 )
+from bundled import BUNDLED
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from servers import Service, start_service, stop_service
 
-from kuopio_graph import DEFAULT_BASE, Settings, load
+from kuopio_graph import DEFAULT_BASE, load
 from kuopio_graph.queries import NamedQuery, parse_named_query
 from webapp import create_app
 from webapp.i18n import LANGUAGES, text
 
-BUNDLED = Settings(
-    ontology=(ROOT / "ontology",),
-    data=(ROOT / "data",),
-    shapes=(ROOT / "shapes",),
-    queries=(ROOT / "queries",),
-)
-"""The bundled data, whatever the working directory."""
 CITY = "/id/organisation/city-of-kuopio"
 ICLEI = "/id/network/iclei"
 URBAN_ENVIRONMENT = "/id/service-area/urban-environment"
@@ -294,7 +288,7 @@ def test_page_is_accessible(open_page: OpenPage, service: Service, name: str) ->
     breaks no WCAG 2.1 A/AA rule that axe-core checks; and at the phone's width nothing but
     scroll boxes (tables, the picture, listings) scrolls sideways (WCAG 1.4.10 Reflow, which
     axe-core leaves out)."""
-    page = open_page(viewport=DESKTOP)
+    page = open_page()
     reports = []
     for lang in LANGUAGES:
         page.set_viewport_size(DESKTOP)

@@ -5,12 +5,14 @@ places' GeoNames coordinates."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from bundled import BUNDLED
 from servers import STORES, Virtuoso, start_store, stop_store
 
-from kuopio_graph import GraphStore, Settings, load
+from kuopio_graph import GraphStore, load
 from kuopio_graph.geography import (
     EARTH_RADIUS_KM,
     NETWORK_SEAT,
@@ -25,7 +27,6 @@ from kuopio_graph.remote import RemoteStore
 from kuopio_graph.remote.publish import publish
 from kuopio_graph.remote.store import Endpoint, dataset_graph
 
-ROOT = Path(__file__).resolve().parent.parent
 ID = "https://w3id.org/kuopio-graph/id/"
 CITY = f"{ID}organisation/city-of-kuopio"
 KUOPIO = Position(62.89238, 27.67703)
@@ -57,16 +58,6 @@ TINY = """
 """
 """A town with a local partner (located in the town itself), a partner located only in a country
 (which has coordinates, as countries may), one located nowhere, and a twin town."""
-
-
-def settings(*extra: Path, data: tuple[Path, ...] = (ROOT / "data",)) -> Settings:
-    return Settings(
-        ontology=(ROOT / "ontology",),
-        data=data,
-        shapes=(ROOT / "shapes",),
-        queries=(ROOT / "queries",),
-        extra=extra,
-    )
 
 
 def test_distances_are_great_circle_distances_on_a_sphere() -> None:
@@ -132,7 +123,7 @@ def test_each_kind_of_relationship_is_found_where_the_graph_states_it(
 def test_local_partners_and_countries_are_not_drawn(tmp_path: Path) -> None:
     tiny = tmp_path / "tiny.ttl"
     tiny.write_text(TINY, encoding="utf-8")
-    store = load(settings(tiny, data=()))
+    store = load(replace(BUNDLED, data=(), extra=(tiny,)))
     found = relationship_places(store, f"{ID}organisation/town")
     assert found is not None
     # The college is in the town itself: its campus elsewhere is no relationship's place.
@@ -152,7 +143,12 @@ def test_local_partners_and_countries_are_not_drawn(tmp_path: Path) -> None:
 def test_no_map_without_the_home_towns_coordinates(tmp_path: Path) -> None:
     tiny = tmp_path / "tiny.ttl"
     tiny.write_text(TINY.replace("wgs:lat 60.0 ; wgs:long 25.0 ", ""), encoding="utf-8")
-    assert relationship_places(load(settings(tiny, data=())), f"{ID}organisation/town") is None
+    assert (
+        relationship_places(
+            load(replace(BUNDLED, data=(), extra=(tiny,))), f"{ID}organisation/town"
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize("kind", STORES)
