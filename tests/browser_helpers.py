@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 DEVICES = {"desktop": DESKTOP, "phone": PHONE}
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def localised(path: str, lang: str) -> str:
@@ -45,14 +43,6 @@ def screenshots_folder() -> Path:
     folder = Path(os.environ.get("SCREENSHOTS") or ROOT / "test-artifacts" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """The width and height of a PNG image; fails the test if ``data`` is not one."""
-    assert data.startswith(PNG_SIGNATURE), "not a PNG file"
-    assert data[12:16] == b"IHDR", "a PNG file without its header chunk"
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
 
 
 def select_variables(query: str) -> list[str]:

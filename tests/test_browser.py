@@ -25,7 +25,6 @@ from browser_helpers import (
     axe_report,
     localised,
     overflow_report,
-    png_size,
     screenshots_folder,
     select_variables,
 )
@@ -34,6 +33,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from servers import Service, start_service, stop_service
+from web_helpers import png_size
 
 from kuopio_graph import DEFAULT_BASE, load
 from kuopio_graph.queries import NamedQuery, parse_named_query

@@ -7,8 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from flask.testing import FlaskClient
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from web_helpers import png_size
 
 
 def icon_images(data: bytes) -> list[tuple[int, bytes]]:
@@ -31,8 +30,7 @@ def test_ico_holds_the_icon_at_three_sizes(client: FlaskClient) -> None:
     images = icon_images(response.data)
     assert [width for width, _ in images] == [16, 32, 48]
     for width, image in images:
-        assert image.startswith(PNG_SIGNATURE)
-        assert struct.unpack(">II", image[16:24]) == (width, width)
+        assert png_size(image) == (width, width)
 
 
 def test_svg_is_a_square_drawing(client: FlaskClient) -> None:

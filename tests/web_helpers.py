@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import struct
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the app's own answers in tests
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -291,3 +292,14 @@ class _TreeBuilder(HTMLParser):
     def handle_data(self, data: str) -> None:
         for element in self.open:
             element.parts.append(data)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """The width and height of a PNG image; fails the test if ``data`` is not one."""
+    assert data.startswith(PNG_SIGNATURE), "not a PNG file"
+    assert data[12:16] == b"IHDR", "a PNG file without its header chunk"
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
